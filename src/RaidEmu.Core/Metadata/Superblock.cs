@@ -1,0 +1,276 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace RaidEmu.Core.Metadata;
+
+/// <summary>
+/// Linux md's version-1.2 superblock (struct mdp_superblock_1 in include/uapi/linux/raid/md_p.h):
+/// 256 bytes of fields then two bytes of role per device, little-endian, 4 KiB into every member.
+/// Sizes and offsets on disk are in 512-byte sectors; this type keeps md's units so a round trip is exact.
+/// </summary>
+public sealed class Superblock
+{
+    /// <summary>md's magic number.</summary>
+    public const uint Magic = 0xa92b4efc;
+
+    /// <summary>Byte offset of a 1.2 superblock on its member.</summary>
+    public const long ByteOffset = 4096;
+
+    /// <summary>Space reserved for the superblock; md never writes more than this.</summary>
+    public const int BlockBytes = 4096;
+
+    /// <summary>The "in sync" resync offset (MaxSector).</summary>
+    public const ulong Synced = ulong.MaxValue;
+
+    /// <summary>feature_map bit: recovery_offset is meaningful (the member is being rebuilt).</summary>
+    public const uint FeatureRecoveryOffset = 2;
+
+    private const int HeaderBytes = 256;
+    private const int MaxDevices = (BlockBytes - HeaderBytes) / 2;
+
+    /// <summary>feature_map.</summary>
+    public uint FeatureMap { get; set; }
+
+    /// <summary>The array's UUID, shared by every member.</summary>
+    public Guid SetUuid { get; set; }
+
+    /// <summary>The array's name (at most 32 bytes).</summary>
+    public string SetName { get; set; } = "";
+
+    /// <summary>Creation time.</summary>
+    public DateTimeOffset CreationTime { get; set; }
+
+    /// <summary>RAID level (1, 5).</summary>
+    public int Level { get; set; }
+
+    /// <summary>RAID 5 layout number; 0 for RAID 1.</summary>
+    public int Layout { get; set; }
+
+    /// <summary>Sectors of each member used by the array.</summary>
+    public ulong Size { get; set; }
+
+    /// <summary>Chunk size in sectors; 0 for RAID 1.</summary>
+    public uint ChunkSectors { get; set; }
+
+    /// <summary>Number of slots.</summary>
+    public int RaidDisks { get; set; }
+
+    /// <summary>First sector of the data area.</summary>
+    public ulong DataOffset { get; set; }
+
+    /// <summary>Sectors available for data on this member.</summary>
+    public ulong DataSize { get; set; }
+
+    /// <summary>Sector where this superblock sits (8 for version 1.2).</summary>
+    public ulong SuperOffset { get; set; } = ByteOffset / 512;
+
+    /// <summary>Sectors of this member already rebuilt, counted from the data offset.</summary>
+    public ulong RecoveryOffset { get; set; }
+
+    /// <summary>Permanent number of this device; indexes <see cref="Roles"/>.</summary>
+    public int DevNumber { get; set; }
+
+    /// <summary>This device's UUID.</summary>
+    public Guid DeviceUuid { get; set; }
+
+    /// <summary>Last update time.</summary>
+    public DateTimeOffset UpdateTime { get; set; }
+
+    /// <summary>Event count, bumped on every state change.</summary>
+    public ulong Events { get; set; }
+
+    /// <summary>Sectors known to be in sync; <see cref="Synced"/> when the array is clean.</summary>
+    public ulong ResyncOffset { get; set; } = Synced;
+
+    /// <summary>Role of each device number: slot, <see cref="DeviceRole.Spare"/> or <see cref="DeviceRole.Faulty"/>.</summary>
+    public ushort[] Roles { get; set; } = [];
+
+    /// <summary>The role of this member in its own table.</summary>
+    public ushort OwnRole => DevNumber < Roles.Length ? Roles[DevNumber] : DeviceRole.Faulty;
+
+    /// <summary>Serialises into <paramref name="block"/> (at least 4096 bytes), computing md's checksum.</summary>
+    public void WriteTo(Span<byte> block)
+    {
+        if (Roles.Length > MaxDevices)
+        {
+            throw new InvalidOperationException($"at most {MaxDevices} devices fit in a superblock");
+        }
+
+        block[..BlockBytes].Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(block[0..], Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[8..], FeatureMap);
+        SetUuid.TryWriteBytes(block[16..32], bigEndian: true, out _);
+        Encoding.UTF8.GetBytes(SetName.AsSpan(0, Math.Min(SetName.Length, 32)), block[32..64]);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[64..], PackTime(CreationTime));
+        BinaryPrimitives.WriteInt32LittleEndian(block[72..], Level);
+        BinaryPrimitives.WriteInt32LittleEndian(block[76..], Layout);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[80..], Size);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[88..], ChunkSectors);
+        BinaryPrimitives.WriteInt32LittleEndian(block[92..], RaidDisks);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[128..], DataOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[136..], DataSize);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[144..], SuperOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[152..], RecoveryOffset);
+        BinaryPrimitives.WriteInt32LittleEndian(block[160..], DevNumber);
+        DeviceUuid.TryWriteBytes(block[168..184], bigEndian: true, out _);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[192..], PackTime(UpdateTime));
+        BinaryPrimitives.WriteUInt64LittleEndian(block[200..], Events);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[208..], ResyncOffset);
+        BinaryPrimitives.WriteInt32LittleEndian(block[220..], Roles.Length);
+        for (int i = 0; i < Roles.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(block[(HeaderBytes + (2 * i))..], Roles[i]);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(block[216..], Checksum(block, Roles.Length));
+    }
+
+    /// <summary>
+    /// Parses and validates a superblock. <paramref name="source"/> names the file in every error, and
+    /// <paramref name="deviceBytes"/> is the member's size, so geometry that runs past its end is caught.
+    /// </summary>
+    public static Superblock Parse(ReadOnlySpan<byte> block, string source, long deviceBytes)
+    {
+        if (block.Length < BlockBytes)
+        {
+            throw new MetadataException($"{source}: too short to hold an md superblock");
+        }
+
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(block);
+        if (magic != Magic)
+        {
+            throw new MetadataException($"{source}: no md superblock (magic 0x{magic:x8}, expected 0x{Magic:x8})");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(block[4..]);
+        if (version != 1)
+        {
+            throw new MetadataException($"{source}: md superblock major version {version} is not supported (only 1)");
+        }
+
+        int maxDev = BinaryPrimitives.ReadInt32LittleEndian(block[220..]);
+        if (maxDev < 0 || maxDev > MaxDevices)
+        {
+            throw new MetadataException($"{source}: md superblock claims {maxDev} devices, more than fit");
+        }
+
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(block[216..]);
+        uint computed = Checksum(block, maxDev);
+        if (stored != computed)
+        {
+            throw new MetadataException($"{source}: md superblock checksum is wrong (stored 0x{stored:x8}, computed 0x{computed:x8})");
+        }
+
+        var sb = new Superblock
+        {
+            FeatureMap = BinaryPrimitives.ReadUInt32LittleEndian(block[8..]),
+            SetUuid = new Guid(block[16..32], bigEndian: true),
+            SetName = Encoding.UTF8.GetString(block[32..64]).TrimEnd('\0'),
+            CreationTime = UnpackTime(BinaryPrimitives.ReadUInt64LittleEndian(block[64..])),
+            Level = BinaryPrimitives.ReadInt32LittleEndian(block[72..]),
+            Layout = BinaryPrimitives.ReadInt32LittleEndian(block[76..]),
+            Size = BinaryPrimitives.ReadUInt64LittleEndian(block[80..]),
+            ChunkSectors = BinaryPrimitives.ReadUInt32LittleEndian(block[88..]),
+            RaidDisks = BinaryPrimitives.ReadInt32LittleEndian(block[92..]),
+            DataOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[128..]),
+            DataSize = BinaryPrimitives.ReadUInt64LittleEndian(block[136..]),
+            SuperOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[144..]),
+            RecoveryOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[152..]),
+            DevNumber = BinaryPrimitives.ReadInt32LittleEndian(block[160..]),
+            DeviceUuid = new Guid(block[168..184], bigEndian: true),
+            UpdateTime = UnpackTime(BinaryPrimitives.ReadUInt64LittleEndian(block[192..])),
+            Events = BinaryPrimitives.ReadUInt64LittleEndian(block[200..]),
+            ResyncOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[208..]),
+            Roles = new ushort[maxDev],
+        };
+        for (int i = 0; i < maxDev; i++)
+        {
+            sb.Roles[i] = BinaryPrimitives.ReadUInt16LittleEndian(block[(HeaderBytes + (2 * i))..]);
+        }
+
+        sb.Validate(source, deviceBytes);
+        return sb;
+    }
+
+    private void Validate(string source, long deviceBytes)
+    {
+        string? problem = null;
+        if (Level is not (1 or 5))
+        {
+            problem = $"RAID level {Level} is not supported (only 1 and 5)";
+        }
+        else if (RaidDisks < (Level == 1 ? 2 : 3) || RaidDisks > Roles.Length)
+        {
+            problem = $"{RaidDisks} raid devices is impossible for RAID {Level} with {Roles.Length} roles";
+        }
+        else if (Level == 5 && (Layout is < 0 or > 3))
+        {
+            problem = $"RAID 5 layout {Layout} is not one of md's four";
+        }
+        else if (Level == 5 && (ChunkSectors < 8 || (ChunkSectors & (ChunkSectors - 1)) != 0))
+        {
+            problem = $"chunk of {ChunkSectors} sectors is not a power of two of at least 4 KiB";
+        }
+        else if (SuperOffset != ByteOffset / 512)
+        {
+            problem = $"super offset {SuperOffset} is not version 1.2's 8 sectors";
+        }
+        else if (DevNumber < 0 || DevNumber >= Roles.Length)
+        {
+            problem = $"device number {DevNumber} has no entry in the role table";
+        }
+        else if (DataOffset * 512 < ByteOffset + BlockBytes || Size == 0 || Size > DataSize)
+        {
+            problem = $"data offset {DataOffset} or size {Size} sectors is impossible (data size {DataSize})";
+        }
+        else if (Level == 5 && Size % ChunkSectors != 0)
+        {
+            problem = $"size {Size} sectors is not a whole number of {ChunkSectors}-sector chunks";
+        }
+        else if ((DataOffset + DataSize) * 512 > (ulong)deviceBytes)
+        {
+            problem = $"file is {deviceBytes} bytes but the superblock needs {(DataOffset + DataSize) * 512}";
+        }
+
+        if (problem != null)
+        {
+            throw new MetadataException($"{source}: impossible md geometry: {problem}");
+        }
+    }
+
+    /// <summary>md's checksum: the 32-bit little-endian words of header and role table summed in 64 bits, then folded.</summary>
+    internal static uint Checksum(ReadOnlySpan<byte> block, int maxDev)
+    {
+        int size = HeaderBytes + (2 * maxDev);
+        ulong sum = 0;
+        int i = 0;
+        for (; i + 4 <= size; i += 4)
+        {
+            // The checksum field itself counts as zero.
+            sum += i == 216 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(block[i..]);
+        }
+
+        if (size - i == 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16LittleEndian(block[i..]);
+        }
+
+        return (uint)((sum & 0xffffffff) + (sum >> 32));
+    }
+
+    // md packs times as 40 bits of seconds and 24 bits of microseconds.
+    private static ulong PackTime(DateTimeOffset time)
+    {
+        long seconds = time.ToUnixTimeSeconds();
+        long micros = (time.UtcTicks % TimeSpan.TicksPerSecond) / 10;
+        return ((ulong)seconds & 0xff_ffff_ffffUL) | ((ulong)micros << 40);
+    }
+
+    private static DateTimeOffset UnpackTime(ulong packed)
+    {
+        long seconds = (long)(packed & 0xff_ffff_ffffUL);
+        long micros = (long)(packed >> 40);
+        return DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(micros * 10);
+    }
+}
