@@ -65,7 +65,10 @@ public sealed partial class RaidArray
     /// Adds a device, as <c>mdadm --add</c>: it replaces a missing slot (recovery becomes pending) or, when
     /// every slot is filled, becomes a hot spare. Returns the new member.
     /// </summary>
-    public Member Add(IBlockDevice device, string? path = null)
+    /// <param name="device">The new member.</param>
+    /// <param name="path">Its file, for messages and status.</param>
+    /// <param name="devNumber">The device number to give it; the lowest unused one when null.</param>
+    public Member Add(IBlockDevice device, string? path = null, int? devNumber = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         lock (_stateGate)
@@ -82,13 +85,13 @@ public sealed partial class RaidArray
                 throw new ArgumentException($"{path ?? "device"} is {device.Length} bytes; a member of this array needs at least {needed}");
             }
 
-            int devNumber = 0;
-            while (_members.Any(m => m.DevNumber == devNumber))
+            int number = devNumber ?? NextDevNumber();
+            if (_members.Any(m => m.DevNumber == number))
             {
-                devNumber++;
+                throw new ArgumentException($"array '{Name}' already has a disk {number}");
             }
 
-            var member = new Member(devNumber, device, path, Guid.NewGuid()) { State = MemberState.Spare };
+            var member = new Member(number, device, path, Guid.NewGuid()) { State = MemberState.Spare };
             _members.Add(member);
             SectorSize = Math.Max(SectorSize, device.SectorSize);
             int slot = Array.IndexOf(_slots, null);
@@ -163,7 +166,7 @@ public sealed partial class RaidArray
             var spare = _members.Where(m => m.State == MemberState.Spare).OrderBy(m => m.DevNumber).FirstOrDefault();
             if (slot < 0 || spare == null)
             {
-                return;
+                break;
             }
 
             TakeSlot(spare, slot);
@@ -182,6 +185,21 @@ public sealed partial class RaidArray
         var slots = (Member?[])_slots.Clone();
         slots[slot] = member;
         _slots = slots;
+    }
+
+    /// <summary>The lowest device number no member uses, which is what md gives a new member.</summary>
+    public int NextDevNumber()
+    {
+        lock (_stateGate)
+        {
+            int number = 0;
+            while (_members.Any(m => m.DevNumber == number))
+            {
+                number++;
+            }
+
+            return number;
+        }
     }
 
     private bool IsLastCopy(Member member) =>
