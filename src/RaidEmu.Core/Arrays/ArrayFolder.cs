@@ -64,7 +64,11 @@ public static partial class ArrayFolder
     }
 
     /// <summary>Assembles the array from the member files in <paramref name="folder"/>.</summary>
-    public static RaidArray Open(string folder, bool force = false, bool readOnly = false, TimeProvider? clock = null)
+    /// <param name="folder">The array folder.</param>
+    /// <param name="force">Start a dirty, degraded RAID 5 anyway.</param>
+    /// <param name="inspect">Open read-only for reporting, even an array that could not start.</param>
+    /// <param name="clock">Time source for events.</param>
+    public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -82,10 +86,10 @@ public static partial class ArrayFolder
         {
             foreach (string file in files)
             {
-                sources.Add(new MemberSource(FileBlockDevice.Open(file, readOnly), file));
+                sources.Add(new MemberSource(FileBlockDevice.Open(file, readOnly: inspect), file));
             }
 
-            return RaidArray.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock);
+            return RaidArray.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);
         }
         catch
         {

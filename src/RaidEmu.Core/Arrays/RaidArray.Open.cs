@@ -59,9 +59,10 @@ public sealed partial class RaidArray
     /// Assembles an array from its members' superblocks, with md's rules: the highest event count is the
     /// reference; a member behind it is stale and is rebuilt, never read; a RAID 5 missing two members does
     /// not start; a dirty and degraded RAID 5 starts only with <paramref name="force"/> (the write hole).
-    /// Assembly writes nothing unless it is forced.
+    /// Assembly writes nothing unless it is forced. With <paramref name="inspect"/>, an array that may not
+    /// start is still returned, for reporting only: <see cref="StartProblem"/> says why it would not start.
     /// </summary>
-    public static RaidArray Assemble(IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true)
+    public static RaidArray Assemble(IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false)
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0)
@@ -87,9 +88,21 @@ public sealed partial class RaidArray
         array._events = reference.Events;
         array._syncedUpTo = reference.ResyncOffset == Superblock.Synced ? long.MaxValue : (long)reference.ResyncOffset * 512;
         array._announceRecovery = members.Any(m => m.State == MemberState.Rebuilding);
-        array.CheckStartable(reference.ResyncOffset != Superblock.Synced, force);
+        try
+        {
+            array.CheckStartable(reference.ResyncOffset != Superblock.Synced, force);
+        }
+        catch (IOException ex) when (inspect && ex is ArrayFailedException or ArrayStartRefusedException)
+        {
+            array.StartProblem = ex.Message;
+            array._failed = ex is ArrayFailedException;
+        }
+
         return array;
     }
+
+    /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
+    public string? StartProblem { get; private set; }
 
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, RaidArray array)
     {

@@ -1,0 +1,27 @@
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>What <c>raidemu examine --json</c> prints: one member's superblock in md's own units.</summary>
+internal sealed record ExamineReport(
+    string File,
+    string Magic,
+    string Version,
+    string FeatureMap,
+    Guid ArrayUuid,
+    string Name,
+    DateTimeOffset CreationTime,
+    int Level,
+    int RaidDevices,
+    string? Layout,
+    int ChunkBytes,
+    ulong SizeSectors,
+    ulong DataOffsetSectors,
+    ulong DataSizeSectors,
+    ulong SuperOffsetSectors,
+    ulong? RecoveryOffsetSectors,
+    int DevNumber,
+    Guid DeviceUuid,
+    DateTimeOffset UpdateTime,
+    ulong Events,
+    string State,
+    object Role,
+    string ArrayState);

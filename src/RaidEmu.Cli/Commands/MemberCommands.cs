@@ -1,0 +1,61 @@
+using RaidEmu.Cli.Options;
+using RaidEmu.Cli.Output;
+using RaidEmu.Core.Arrays;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>fail, remove and add: md's member lifecycle.</summary>
+internal static class MemberCommands
+{
+    public static int Fail(FailOptions o)
+    {
+        using var session = ArraySession.Open(o.Array, "fail");
+        var array = session.Array;
+        CheckDisk(array, o.Disk);
+        var spareBefore = array.Members.Where(m => m.State == MemberState.Spare).Select(m => m.DevNumber).ToHashSet();
+        array.Fail(o.Disk);
+        Console.WriteLine($"disk {o.Disk} marked faulty; array is {State(array)}");
+        var took = array.Members.FirstOrDefault(m => spareBefore.Contains(m.DevNumber) && m.State == MemberState.Rebuilding);
+        if (took != null)
+        {
+            Console.WriteLine($"hot spare disk {took.DevNumber} took over slot {took.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
+        }
+
+        return 0;
+    }
+
+    public static int Remove(RemoveOptions o)
+    {
+        using var session = ArraySession.Open(o.Array, "remove");
+        CheckDisk(session.Array, o.Disk);
+        var member = ArrayFolder.RemoveMember(session.Array, o.Disk);
+        Console.WriteLine($"disk {o.Disk} removed; its file is now {Path.GetFileName(member.Path)}{ArrayFolder.RemovedSuffix}");
+        return 0;
+    }
+
+    public static int Add(AddOptions o)
+    {
+        if (o.File != null && !File.Exists(o.File))
+        {
+            throw new UsageException($"{o.File} does not exist");
+        }
+
+        using var session = ArraySession.Open(o.Array, "add");
+        var member = ArrayFolder.AddMember(session.Folder, session.Array, o.File);
+        Console.WriteLine(member.State == MemberState.Spare
+            ? $"disk {member.DevNumber} added as a hot spare ({Path.GetFileName(member.Path)})"
+            : $"disk {member.DevNumber} added as the replacement for slot {member.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
+        return 0;
+    }
+
+    public static string State(RaidArray array) => array.State.ToString().ToLowerInvariant();
+
+    private static void CheckDisk(RaidArray array, int disk)
+    {
+        var numbers = array.Members.Select(m => m.DevNumber).Order().ToList();
+        if (!numbers.Contains(disk))
+        {
+            throw new UsageException($"array has no disk {disk} (its disks are {string.Join(", ", numbers)})");
+        }
+    }
+}

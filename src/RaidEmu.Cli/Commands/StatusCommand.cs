@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RaidEmu.Cli.Options;
+using RaidEmu.Cli.Output;
+using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Layout;
+
+namespace RaidEmu.Cli.Commands;
+
+internal static partial class StatusCommand
+{
+    public static int Run(StatusOptions o)
+    {
+        using var array = ArraySession.Inspect(o.Array);
+        var report = Build(array, o.Array);
+        if (o.Json)
+        {
+            Json.Print(report);
+        }
+        else
+        {
+            Print(report);
+        }
+
+        return 0;
+    }
+
+    public static StatusReport Build(RaidArray array, string folder)
+    {
+        var g = array.Geometry;
+        var members = new List<MemberReport>();
+        foreach (var m in array.Members)
+        {
+            string state = m.State switch
+            {
+                MemberState.InSync => "in_sync",
+                MemberState.Rebuilding when m.WasStale => "stale",
+                MemberState.Rebuilding => "rebuilding",
+                MemberState.Spare => "spare",
+                _ => "faulty",
+            };
+            object role = m.State switch
+            {
+                MemberState.InSync or MemberState.Rebuilding => m.Slot,
+                MemberState.Spare => "spare",
+                _ => "faulty",
+            };
+            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events));
+        }
+
+        var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
+        for (int slot = 0; slot < g.RaidDisks; slot++)
+        {
+            if (!held.Contains(slot))
+            {
+                members.Add(new MemberReport(null, null, slot, "missing", null));
+            }
+        }
+
+        var rebuilding = array.Members.Where(m => m.State == MemberState.Rebuilding).ToList();
+        var recovery = rebuilding.Count > 0 ? new RangeReport(rebuilding.Min(m => m.RecoveryOffset), g.ComponentBytes) : null;
+        var resync = array.SyncedUpTo < g.ComponentBytes && array.State != ArrayState.Failed ? new RangeReport(array.SyncedUpTo, g.ComponentBytes) : null;
+
+        return new StatusReport(
+            array.Name,
+            array.Uuid,
+            (int)g.Level,
+            g.Level == RaidLevel.Raid5 ? Raid5Layout.Name(g.Algorithm) : null,
+            g.ChunkBytes,
+            array.Length,
+            g.DataOffsetBytes,
+            array.State.ToString().ToLowerInvariant(),
+            array.SyncedUpTo < g.ComponentBytes,
+            array.EventCount,
+            RaidArray.ParityKernel.ToString(),
+            members,
+            recovery,
+            resync,
+            LastCheck(folder),
+            array.StartProblem);
+    }
+
+    private static CheckReport? LastCheck(string folder)
+    {
+        var last = EventLog.Read(ArrayFolder.EventLogPath(folder)).LastOrDefault(e => e.Type == EventTypes.ScrubCompleted);
+        if (last?.Details == null)
+        {
+            return null;
+        }
+
+        var match = ScrubDetails().Match(last.Details);
+        return match.Success
+            ? new CheckReport(match.Groups[1].Value, long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), last.Time)
+            : null;
+    }
+
+    public static void Print(StatusReport r)
+    {
+        Console.WriteLine($"name:       {r.Name}");
+        Console.WriteLine($"uuid:       {r.Uuid}");
+        Console.WriteLine(r.Level == 5
+            ? $"level:      raid5, {r.Layout}, chunk {Sizes.Human(r.ChunkBytes)}"
+            : "level:      raid1");
+        Console.WriteLine($"size:       {r.SizeBytes} bytes ({Sizes.Human(r.SizeBytes)}), data offset {r.DataOffsetBytes}");
+        Console.WriteLine($"state:      {r.State}");
+        Console.WriteLine($"events:     {r.Events}");
+        Console.WriteLine($"parity:     {r.ParityKernel}");
+        if (r.Recovery != null)
+        {
+            Console.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}); run 'raidemu rebuild' to complete it");
+        }
+
+        if (r.Resync != null)
+        {
+            Console.WriteLine($"resync:     {r.Resync.OffsetBytes} of {r.Resync.TotalBytes} bytes ({Percent(r.Resync)}); run 'raidemu rebuild' to complete it");
+        }
+
+        if (r.LastCheck != null)
+        {
+            Console.WriteLine($"last {r.LastCheck.Kind}: {r.LastCheck.Mismatches} mismatched sectors");
+        }
+
+        if (r.Problem != null)
+        {
+            Console.WriteLine($"problem:    {r.Problem}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("DISK  ROLE    STATE       EVENTS  FILE");
+        foreach (var m in r.Members.OrderBy(m => m.Role is int slot ? slot : 1000 + (m.Disk ?? 0)))
+        {
+            string disk = m.Disk?.ToString(CultureInfo.InvariantCulture) ?? "-";
+            string role = Convert.ToString(m.Role, CultureInfo.InvariantCulture)!;
+            string events = m.Events?.ToString(CultureInfo.InvariantCulture) ?? "-";
+            Console.WriteLine($"{disk,-5} {role,-7} {m.State,-11} {events,-7} {m.File ?? "-"}");
+        }
+    }
+
+    private static string Percent(RangeReport range) =>
+        string.Create(CultureInfo.InvariantCulture, $"{100.0 * range.OffsetBytes / range.TotalBytes:0.#}%");
+
+    [GeneratedRegex(@"^(check|repair): (\d+) mismatched")]
+    private static partial Regex ScrubDetails();
+}

@@ -1,0 +1,29 @@
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>What <c>raidemu status --json</c> prints.</summary>
+internal sealed record StatusReport(
+    string Name,
+    Guid Uuid,
+    int Level,
+    string? Layout,
+    int ChunkBytes,
+    long SizeBytes,
+    long DataOffsetBytes,
+    string State,
+    bool Dirty,
+    ulong Events,
+    string ParityKernel,
+    IReadOnlyList<MemberReport> Members,
+    RangeReport? Recovery,
+    RangeReport? Resync,
+    CheckReport? LastCheck,
+    string? Problem);
+
+/// <summary>One member (or empty slot) in a status report.</summary>
+internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);
+
+/// <summary>Progress of a pending recovery or resync.</summary>
+internal sealed record RangeReport(long OffsetBytes, long TotalBytes);
+
+/// <summary>The last scrub's result.</summary>
+internal sealed record CheckReport(string Kind, long Mismatches, DateTimeOffset Time);

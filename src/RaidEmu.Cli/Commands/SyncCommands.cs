@@ -1,0 +1,71 @@
+using RaidEmu.Cli.Options;
+using RaidEmu.Cli.Output;
+using RaidEmu.Core.Arrays;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>rebuild, check, repair and start.</summary>
+internal static class SyncCommands
+{
+    public static int Rebuild(RebuildOptions o)
+    {
+        using var session = ArraySession.Open(o.Array, "rebuild");
+        return Rebuild(session.Array, o.Array);
+    }
+
+    public static int Rebuild(RaidArray array, string folder)
+    {
+        var pending = array.PendingSync;
+        if (pending == null)
+        {
+            if (array.State == ArrayState.Degraded)
+            {
+                throw new InvalidOperationException($"array is degraded and has no member to rebuild onto; add one with 'raidemu add {folder}'");
+            }
+
+            Console.WriteLine($"nothing to do: array is {MemberCommands.State(array)}");
+            return 0;
+        }
+
+        var started = DateTime.UtcNow;
+        string title = pending == SyncKind.Recovery ? "recovery" : "resync";
+        ProgressView.Run(title, array.Geometry.ComponentBytes, p => array.RunSync(p));
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        Console.WriteLine($"{title} complete: {Sizes.Human(array.Geometry.ComponentBytes)} per member in {seconds:0.0} s; array is {MemberCommands.State(array)}");
+        return 0;
+    }
+
+    public static int Check(CheckOptions o) => Scrub(o.Array, repair: false, o.Json);
+
+    public static int Repair(RepairOptions o) => Scrub(o.Array, repair: true, o.Json);
+
+    public static long Scrub(RaidArray array, bool repair)
+    {
+        long mismatches = 0;
+        ProgressView.Run(repair ? "repair" : "check", array.Geometry.ComponentBytes, p => mismatches = array.Scrub(repair, p));
+        return mismatches;
+    }
+
+    public static int Start(StartOptions o)
+    {
+        using var session = ArraySession.Open(o.Array, "start", o.Force);
+        Console.WriteLine($"array is {MemberCommands.State(session.Array)}{(session.Array.PendingSync is { } kind ? $"; {kind.ToString().ToLowerInvariant()} pending: run 'raidemu rebuild {o.Array}'" : "")}");
+        return 0;
+    }
+
+    private static int Scrub(string folder, bool repair, bool json)
+    {
+        using var session = ArraySession.Open(folder, repair ? "repair" : "check");
+        long mismatches = Scrub(session.Array, repair);
+        if (json)
+        {
+            Json.Print(new { action = repair ? "repair" : "check", mismatches });
+        }
+        else
+        {
+            Console.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
+        }
+
+        return 0;
+    }
+}

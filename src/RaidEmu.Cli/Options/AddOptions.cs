@@ -1,0 +1,12 @@
+using CommandLine;
+
+namespace RaidEmu.Cli.Options;
+
+/// <summary>raidemu add.</summary>
+[Verb("add", HelpText = "Add a member: the replacement of an empty slot, else a hot spare.")]
+public sealed class AddOptions : ArrayOptions
+{
+    /// <summary>An existing file to use.</summary>
+    [Option("file", HelpText = "Use this file (moved into the folder as disk<N>.img) instead of a fresh one.")]
+    public string? File { get; set; }
+}

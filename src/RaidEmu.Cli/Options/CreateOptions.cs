@@ -1,0 +1,40 @@
+using CommandLine;
+
+namespace RaidEmu.Cli.Options;
+
+/// <summary>raidemu create.</summary>
+[Verb("create", HelpText = "Create an array folder with its member files and run the initial sync.")]
+public sealed class CreateOptions : ArrayOptions
+{
+    /// <summary>RAID level.</summary>
+    [Option("level", Required = true, HelpText = "RAID level: 1 or 5.")]
+    public string Level { get; set; } = "";
+
+    /// <summary>Slots.</summary>
+    [Option("disks", Required = true, HelpText = "Number of member disks (RAID 1: 2+, RAID 5: 3+).")]
+    public int Disks { get; set; }
+
+    /// <summary>Member file size.</summary>
+    [Option("disk-size", Required = true, HelpText = "Size of each member file: bytes or K/M/G (powers of 1024).")]
+    public string DiskSize { get; set; } = "";
+
+    /// <summary>Chunk size.</summary>
+    [Option("chunk", HelpText = "RAID 5 chunk size, a power of two of at least 4K (default 512K).")]
+    public string? Chunk { get; set; }
+
+    /// <summary>Parity layout.</summary>
+    [Option("layout", HelpText = "RAID 5 layout: left-symmetric (default), left-asymmetric, right-symmetric, right-asymmetric.")]
+    public string? Layout { get; set; }
+
+    /// <summary>Hot spares.</summary>
+    [Option("spares", Default = 0, HelpText = "Hot spare disks.")]
+    public int Spares { get; set; }
+
+    /// <summary>Name.</summary>
+    [Option("name", HelpText = "Array name (default: the folder's name).")]
+    public string? Name { get; set; }
+
+    /// <summary>Skip the initial sync.</summary>
+    [Option("assume-clean", HelpText = "Skip the initial sync: the new, zeroed members are already consistent.")]
+    public bool AssumeClean { get; set; }
+}

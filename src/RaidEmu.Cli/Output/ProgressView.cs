@@ -1,0 +1,38 @@
+using RaidEmu.Core.Arrays;
+using Spectre.Console;
+
+namespace RaidEmu.Cli.Output;
+
+/// <summary>A progress bar with rate and time left when stdout is a terminal; silence otherwise, so scripts see stable text.</summary>
+internal static class ProgressView
+{
+    public static bool IsTerminal => !Console.IsOutputRedirected;
+
+    public static void Run(string title, long total, Action<IProgress<SyncProgress>?> work)
+    {
+        if (!IsTerminal || total <= 0)
+        {
+            work(null);
+            return;
+        }
+
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(title, maxValue: total);
+                work(new Reporter(task));
+                task.Value = task.MaxValue;
+            });
+    }
+
+    private sealed class Reporter(ProgressTask task) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value)
+        {
+            task.MaxValue = value.TotalBytes;
+            task.Value = value.DoneBytes;
+        }
+    }
+}

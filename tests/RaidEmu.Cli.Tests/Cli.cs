@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace RaidEmu.Cli.Tests;
+
+/// <summary>Runs the real raidemu command in its own process, as a user's shell would.</summary>
+internal static class Cli
+{
+    private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
+
+    public static Result Run(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        info.ArgumentList.Add(s_dll);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"raidemu {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public sealed record Result(int Code, string Out, string Err)
+    {
+        public Result Ok()
+        {
+            Assert.AreEqual(0, Code, $"exit {Code}; stderr: {Err}; stdout: {Out}");
+            return this;
+        }
+
+        /// <summary>Asserts the exit code and that stderr is exactly one line naming the problem, with no stack trace.</summary>
+        public Result Fails(int code, string expected)
+        {
+            Assert.AreEqual(code, Code, $"stdout: {Out}; stderr: {Err}");
+            var lines = Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.AreEqual(1, lines.Length, $"stderr should be one line: {Err}");
+            StringAssert.Contains(lines[0], expected);
+            Assert.IsFalse(Err.Contains("   at ", StringComparison.Ordinal), $"stack trace leaked: {Err}");
+            return this;
+        }
+    }
+}
