@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using RaidEmu.Benchmarks.Figures;
+
+// "figures DIR" draws the README's pictures from the real code; anything else goes to BenchmarkDotNet.
+if (args.Length == 2 && args[0] == "figures")
+{
+    LayoutFigure.Draw(Path.Combine(args[1], "raid5-left-symmetric.png"));
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -62,11 +62,11 @@ internal static class CreateCommand
             AssumeClean = o.AssumeClean,
         };
         using var array = ArrayFolder.Create(o.Array, options, diskBytes, o.Spares);
-        Console.WriteLine($"created {Describe(array)} in {o.Array}");
+        CommandContext.Current.Out.WriteLine($"created {Describe(array)} in {o.Array}");
         if (!o.AssumeClean)
         {
             ProgressView.Run("initial sync", array.Geometry.ComponentBytes, p => array.RunSync(p));
-            Console.WriteLine("initial sync complete");
+            CommandContext.Current.Out.WriteLine("initial sync complete");
         }
 
         return 0;

@@ -58,15 +58,15 @@ internal static class DemoCommand
 
             Step(9, "status and event log");
             StatusCommand.Print(StatusCommand.Build(array, folder));
-            Console.WriteLine();
+            CommandContext.Current.Out.WriteLine();
             foreach (var e in EventLog.Read(ArrayFolder.EventLogPath(folder)))
             {
-                Console.WriteLine(EventsCommand.Format(e));
+                CommandContext.Current.Out.WriteLine(EventsCommand.Format(e));
             }
 
             array.Dispose();
-            Console.WriteLine();
-            Console.WriteLine(ok ? "demo passed: every comparison held" : "demo FAILED: a comparison did not hold");
+            CommandContext.Current.Out.WriteLine();
+            CommandContext.Current.Out.WriteLine(ok ? "demo passed: every comparison held" : "demo FAILED: a comparison did not hold");
             return ok ? 0 : 1;
         }
         finally
@@ -122,7 +122,7 @@ internal static class DemoCommand
         return same;
     }
 
-    private static void Step(int n, string text) => Console.WriteLine($"\n[{n}] {text}");
+    private static void Step(int n, string text) => CommandContext.Current.Out.WriteLine($"\n[{n}] {text}");
 
-    private static void Say(string text) => Console.WriteLine($"    {text}");
+    private static void Say(string text) => CommandContext.Current.Out.WriteLine($"    {text}");
 }

@@ -9,7 +9,7 @@ internal static class EventsCommand
 {
     public static int Run(EventsOptions o)
     {
-        ArraySession.RequireFolder(o.Array);
+        OfflineArrays.RequireFolder(o.Array);
         var events = EventLog.Read(ArrayFolder.EventLogPath(o.Array));
         if (o.Json)
         {
@@ -19,7 +19,7 @@ internal static class EventsCommand
 
         foreach (var e in events)
         {
-            Console.WriteLine(Format(e));
+            CommandContext.Current.Out.WriteLine(Format(e));
         }
 
         return 0;

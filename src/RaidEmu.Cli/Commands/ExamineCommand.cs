@@ -11,13 +11,14 @@ internal static class ExamineCommand
 {
     public static int Run(ExamineOptions o)
     {
-        if (!File.Exists(o.File))
+        string path = CommandContext.Current.Path(o.File);
+        if (!File.Exists(path))
         {
             throw new UsageException($"{o.File} does not exist");
         }
 
         Superblock sb;
-        using (var device = FileBlockDevice.Open(o.File, readOnly: true))
+        using (var device = FileBlockDevice.Open(path, readOnly: true))
         {
             if (device.Length < Superblock.ByteOffset + Superblock.BlockBytes)
             {
@@ -126,10 +127,10 @@ internal static class ExamineCommand
         lines.Add(("Device Role", r.Role is int slot ? $"Active device {slot}" : (string)r.Role));
         lines.Add(("Array State", r.ArrayState));
 
-        Console.WriteLine($"{r.File}:");
+        CommandContext.Current.Out.WriteLine($"{r.File}:");
         foreach (var (key, value) in lines)
         {
-            Console.WriteLine($"{key,15} : {value}");
+            CommandContext.Current.Out.WriteLine($"{key,15} : {value}");
         }
     }
 

@@ -9,16 +9,18 @@ internal static class MemberCommands
 {
     public static int Fail(FailOptions o)
     {
-        using var session = ArraySession.Open(o.Array, "fail");
-        var array = session.Array;
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "fail");
+        var array = handle.Array;
         CheckDisk(array, o.Disk);
         var spareBefore = array.Members.Where(m => m.State == MemberState.Spare).Select(m => m.DevNumber).ToHashSet();
         array.Fail(o.Disk);
-        Console.WriteLine($"disk {o.Disk} marked faulty; array is {State(array)}");
+        CommandContext.Current.Out.WriteLine($"disk {o.Disk} marked faulty; array is {State(array)}");
         var took = array.Members.FirstOrDefault(m => spareBefore.Contains(m.DevNumber) && m.State == MemberState.Rebuilding);
         if (took != null)
         {
-            Console.WriteLine($"hot spare disk {took.DevNumber} took over slot {took.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
+            CommandContext.Current.Out.WriteLine(handle.Live
+                ? $"hot spare disk {took.DevNumber} took over slot {took.Slot}; recovery runs in the background"
+                : $"hot spare disk {took.DevNumber} took over slot {took.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
         }
 
         return 0;
@@ -26,25 +28,28 @@ internal static class MemberCommands
 
     public static int Remove(RemoveOptions o)
     {
-        using var session = ArraySession.Open(o.Array, "remove");
-        CheckDisk(session.Array, o.Disk);
-        var member = ArrayFolder.RemoveMember(session.Array, o.Disk);
-        Console.WriteLine($"disk {o.Disk} removed; its file is now {Path.GetFileName(member.Path)}{ArrayFolder.RemovedSuffix}");
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "remove");
+        CheckDisk(handle.Array, o.Disk);
+        var member = ArrayFolder.RemoveMember(handle.Array, o.Disk);
+        CommandContext.Current.Out.WriteLine($"disk {o.Disk} removed; its file is now {Path.GetFileName(member.Path)}{ArrayFolder.RemovedSuffix}");
         return 0;
     }
 
     public static int Add(AddOptions o)
     {
-        if (o.File != null && !File.Exists(o.File))
+        string? file = o.File == null ? null : CommandContext.Current.Path(o.File);
+        if (file != null && !File.Exists(file))
         {
             throw new UsageException($"{o.File} does not exist");
         }
 
-        using var session = ArraySession.Open(o.Array, "add");
-        var member = ArrayFolder.AddMember(session.Folder, session.Array, o.File);
-        Console.WriteLine(member.State == MemberState.Spare
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "add");
+        var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file);
+        CommandContext.Current.Out.WriteLine(member.State == MemberState.Spare
             ? $"disk {member.DevNumber} added as a hot spare ({Path.GetFileName(member.Path)})"
-            : $"disk {member.DevNumber} added as the replacement for slot {member.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
+            : handle.Live
+                ? $"disk {member.DevNumber} added as the replacement for slot {member.Slot}; recovery runs in the background ('raidemu rebuild {o.Array} --wait' waits for it)"
+                : $"disk {member.DevNumber} added as the replacement for slot {member.Slot}; run 'raidemu rebuild {o.Array}' to rebuild it");
         return 0;
     }
 

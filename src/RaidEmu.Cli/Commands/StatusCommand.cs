@@ -12,8 +12,8 @@ internal static partial class StatusCommand
 {
     public static int Run(StatusOptions o)
     {
-        using var array = ArraySession.Inspect(o.Array);
-        var report = Build(array, o.Array);
+        using var handle = CommandContext.Current.Arrays.Inspect(o.Array);
+        var report = Build(handle.Array, handle.Folder);
         if (o.Json)
         {
             Json.Print(report);
@@ -97,43 +97,43 @@ internal static partial class StatusCommand
 
     public static void Print(StatusReport r)
     {
-        Console.WriteLine($"name:       {r.Name}");
-        Console.WriteLine($"uuid:       {r.Uuid}");
-        Console.WriteLine(r.Level == 5
+        CommandContext.Current.Out.WriteLine($"name:       {r.Name}");
+        CommandContext.Current.Out.WriteLine($"uuid:       {r.Uuid}");
+        CommandContext.Current.Out.WriteLine(r.Level == 5
             ? $"level:      raid5, {r.Layout}, chunk {Sizes.Human(r.ChunkBytes)}"
             : "level:      raid1");
-        Console.WriteLine($"size:       {r.SizeBytes} bytes ({Sizes.Human(r.SizeBytes)}), data offset {r.DataOffsetBytes}");
-        Console.WriteLine($"state:      {r.State}");
-        Console.WriteLine($"events:     {r.Events}");
-        Console.WriteLine($"parity:     {r.ParityKernel}");
+        CommandContext.Current.Out.WriteLine($"size:       {r.SizeBytes} bytes ({Sizes.Human(r.SizeBytes)}), data offset {r.DataOffsetBytes}");
+        CommandContext.Current.Out.WriteLine($"state:      {r.State}");
+        CommandContext.Current.Out.WriteLine($"events:     {r.Events}");
+        CommandContext.Current.Out.WriteLine($"parity:     {r.ParityKernel}");
         if (r.Recovery != null)
         {
-            Console.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}); run 'raidemu rebuild' to complete it");
+            CommandContext.Current.Out.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}); run 'raidemu rebuild' to complete it");
         }
 
         if (r.Resync != null)
         {
-            Console.WriteLine($"resync:     {r.Resync.OffsetBytes} of {r.Resync.TotalBytes} bytes ({Percent(r.Resync)}); run 'raidemu rebuild' to complete it");
+            CommandContext.Current.Out.WriteLine($"resync:     {r.Resync.OffsetBytes} of {r.Resync.TotalBytes} bytes ({Percent(r.Resync)}); run 'raidemu rebuild' to complete it");
         }
 
         if (r.LastCheck != null)
         {
-            Console.WriteLine($"last {r.LastCheck.Kind}: {r.LastCheck.Mismatches} mismatched sectors");
+            CommandContext.Current.Out.WriteLine($"last {r.LastCheck.Kind}: {r.LastCheck.Mismatches} mismatched sectors");
         }
 
         if (r.Problem != null)
         {
-            Console.WriteLine($"problem:    {r.Problem}");
+            CommandContext.Current.Out.WriteLine($"problem:    {r.Problem}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine("DISK  ROLE    STATE       EVENTS  FILE");
+        CommandContext.Current.Out.WriteLine();
+        CommandContext.Current.Out.WriteLine("DISK  ROLE    STATE       EVENTS  FILE");
         foreach (var m in r.Members.OrderBy(m => m.Role is int slot ? slot : 1000 + (m.Disk ?? 0)))
         {
             string disk = m.Disk?.ToString(CultureInfo.InvariantCulture) ?? "-";
             string role = Convert.ToString(m.Role, CultureInfo.InvariantCulture)!;
             string events = m.Events?.ToString(CultureInfo.InvariantCulture) ?? "-";
-            Console.WriteLine($"{disk,-5} {role,-7} {m.State,-11} {events,-7} {m.File ?? "-"}");
+            CommandContext.Current.Out.WriteLine($"{disk,-5} {role,-7} {m.State,-11} {events,-7} {m.File ?? "-"}");
         }
     }
 

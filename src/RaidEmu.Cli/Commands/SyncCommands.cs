@@ -9,8 +9,15 @@ internal static class SyncCommands
 {
     public static int Rebuild(RebuildOptions o)
     {
-        using var session = ArraySession.Open(o.Array, "rebuild");
-        return Rebuild(session.Array, o.Array);
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "rebuild");
+        if (handle.Live && !o.Wait && handle.Array.PendingSync != null)
+        {
+            handle.Array.StartBackgroundSync();
+            CommandContext.Current.Out.WriteLine($"{handle.Array.PendingSync?.ToString().ToLowerInvariant() ?? "sync"} running in the background; 'raidemu rebuild {o.Array} --wait' waits for it");
+            return 0;
+        }
+
+        return Rebuild(handle.Array, o.Array);
     }
 
     public static int Rebuild(RaidArray array, string folder)
@@ -23,7 +30,7 @@ internal static class SyncCommands
                 throw new InvalidOperationException($"array is degraded and has no member to rebuild onto; add one with 'raidemu add {folder}'");
             }
 
-            Console.WriteLine($"nothing to do: array is {MemberCommands.State(array)}");
+            CommandContext.Current.Out.WriteLine($"nothing to do: array is {MemberCommands.State(array)}");
             return 0;
         }
 
@@ -31,7 +38,7 @@ internal static class SyncCommands
         string title = pending == SyncKind.Recovery ? "recovery" : "resync";
         ProgressView.Run(title, array.Geometry.ComponentBytes, p => array.RunSync(p));
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
-        Console.WriteLine($"{title} complete: {Sizes.Human(array.Geometry.ComponentBytes)} per member in {seconds:0.0} s; array is {MemberCommands.State(array)}");
+        CommandContext.Current.Out.WriteLine($"{title} complete: {Sizes.Human(array.Geometry.ComponentBytes)} per member in {seconds:0.0} s; array is {MemberCommands.State(array)}");
         return 0;
     }
 
@@ -48,22 +55,22 @@ internal static class SyncCommands
 
     public static int Start(StartOptions o)
     {
-        using var session = ArraySession.Open(o.Array, "start", o.Force);
-        Console.WriteLine($"array is {MemberCommands.State(session.Array)}{(session.Array.PendingSync is { } kind ? $"; {kind.ToString().ToLowerInvariant()} pending: run 'raidemu rebuild {o.Array}'" : "")}");
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "start", o.Force);
+        CommandContext.Current.Out.WriteLine($"array is {MemberCommands.State(handle.Array)}{(handle.Array.PendingSync is { } kind ? $"; {kind.ToString().ToLowerInvariant()} pending: run 'raidemu rebuild {o.Array}'" : "")}");
         return 0;
     }
 
     private static int Scrub(string folder, bool repair, bool json)
     {
-        using var session = ArraySession.Open(folder, repair ? "repair" : "check");
-        long mismatches = Scrub(session.Array, repair);
+        using var handle = CommandContext.Current.Arrays.Open(folder, repair ? "repair" : "check");
+        long mismatches = Scrub(handle.Array, repair);
         if (json)
         {
             Json.Print(new { action = repair ? "repair" : "check", mismatches });
         }
         else
         {
-            Console.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
+            CommandContext.Current.Out.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
         }
 
         return 0;

@@ -11,29 +11,30 @@ internal static class VolumeCommands
 
     public static int Write(WriteOptions o)
     {
-        if (!File.Exists(o.Input))
+        string path = CommandContext.Current.Path(o.Input);
+        if (!File.Exists(path))
         {
             throw new UsageException($"input file {o.Input} does not exist");
         }
 
         long offset = Sizes.ParseOptional(o.Offset, "--offset", 0);
-        using var session = ArraySession.Open(o.Array, "write");
-        using var input = new FileStream(o.Input, FileMode.Open, FileAccess.Read, FileShare.Read, BlockBytes);
-        CheckRange(offset, input.Length, session.Array.Length, "input", $"{o.Input} ({input.Length} bytes)");
-        long written = Copy(input, input.Length, "write", (position, block) => session.Array.Write(offset + position, block.Span));
-        session.Array.Flush();
-        Console.WriteLine($"wrote {written} bytes at offset {offset}");
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "write");
+        using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BlockBytes);
+        CheckRange(offset, input.Length, handle.Array.Length, "input", $"{o.Input} ({input.Length} bytes)");
+        long written = Copy(input, input.Length, "write", (position, block) => handle.Array.Write(offset + position, block.Span));
+        handle.Array.Flush();
+        CommandContext.Current.Out.WriteLine($"wrote {written} bytes at offset {offset}");
         return 0;
     }
 
     public static int Read(ReadOptions o)
     {
         long offset = Sizes.ParseOptional(o.Offset, "--offset", 0);
-        using var session = ArraySession.Open(o.Array, "read");
-        var array = session.Array;
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "read");
+        var array = handle.Array;
         long length = o.Length == null ? Math.Max(0, array.Length - offset) : Sizes.Parse(o.Length, "--length");
         CheckRange(offset, length, array.Length, "read", $"{length} bytes");
-        using var output = new FileStream(o.Output, FileMode.Create, FileAccess.Write, FileShare.None, BlockBytes);
+        using var output = new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.None, BlockBytes);
         var buffer = new byte[BlockBytes];
         long done = 0;
         ProgressView.Run("read", length, progress =>
@@ -47,7 +48,7 @@ internal static class VolumeCommands
                 progress?.Report(new SyncProgress(SyncKind.Check, done, length));
             }
         });
-        Console.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
+        CommandContext.Current.Out.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
         return 0;
     }
 

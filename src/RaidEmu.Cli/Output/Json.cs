@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using RaidEmu.Cli.Commands;
+
 namespace RaidEmu.Cli.Output;
 
 /// <summary>The one JSON style every --json view uses.</summary>
@@ -14,5 +16,5 @@ internal static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Print<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+    public static void Print<T>(T value) => CommandContext.Current.Out.WriteLine(JsonSerializer.Serialize(value, Options));
 }

@@ -142,7 +142,7 @@ public sealed partial class RaidArray
         slots[member.Slot] = null;
         _slots = slots;
         member.State = MemberState.Faulty;
-        Commit(EventTypes.MemberFailed, member, $"slot {member.Slot}: {reason}");
+        Commit(EventTypes.MemberFailed, member, $"{reason} (held slot {member.Slot})");
 
         int inSync = slots.Count(m => m is { State: MemberState.InSync });
         bool usable = Geometry.Level == RaidLevel.Raid1 ? slots.Any(m => m != null) && inSync > 0 : inSync >= Geometry.RaidDisks - 1;

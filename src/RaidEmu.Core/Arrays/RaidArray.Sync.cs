@@ -65,6 +65,18 @@ public sealed partial class RaidArray
         }
     }
 
+    /// <summary>Runs pending recovery and resync in the background (as a serving array does); see <see cref="WaitForBackgroundSyncAsync"/>.</summary>
+    public void StartBackgroundSync()
+    {
+        lock (_stateGate)
+        {
+            bool auto = AutoRecover;
+            AutoRecover = true;
+            KickBackgroundSync();
+            AutoRecover = auto;
+        }
+    }
+
     /// <summary>Completes when background recovery has nothing left to do.</summary>
     public Task WaitForBackgroundSyncAsync()
     {
@@ -126,7 +138,7 @@ public sealed partial class RaidArray
             if (_announceRecovery)
             {
                 _announceRecovery = false;
-                foreach (var member in targets)
+                foreach (var member in targets.Where(m => m.WasStale || m.RecoveryOffset > 0))
                 {
                     string details = member.WasStale
                         ? $"slot {member.Slot}: member was stale (events {member.Events} < {_events}); rebuilding it from scratch"

@@ -1,0 +1,11 @@
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>How commands reach an array: straight from its files, or the live one a server holds.</summary>
+internal interface IArrayAccess
+{
+    /// <summary>Opens for changes (holding the folder's lock offline).</summary>
+    ArrayHandle Open(string folder, string purpose, bool force = false);
+
+    /// <summary>Opens for reports only; works even on an array that could not start.</summary>
+    ArrayHandle Inspect(string folder);
+}

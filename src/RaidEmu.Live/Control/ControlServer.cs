@@ -1,0 +1,107 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace RaidEmu.Live.Control;
+
+/// <summary>
+/// The control socket of a served array: a Unix socket in the array folder, readable and writable by its
+/// owner only (mode 0600), taking one JSON request line and answering one JSON response line per connection.
+/// </summary>
+public sealed class ControlServer : IAsyncDisposable
+{
+    /// <summary>The socket's file name inside an array folder.</summary>
+    public const string FileName = ".control";
+
+    private readonly Socket _listener;
+    private readonly string _path;
+    private readonly Func<ControlRequest, ControlResponse> _handler;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+
+    private ControlServer(Socket listener, string path, Func<ControlRequest, ControlResponse> handler)
+    {
+        _listener = listener;
+        _path = path;
+        _handler = handler;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>Binds the socket in <paramref name="folder"/> (replacing a stale one) and starts answering.</summary>
+    public static ControlServer Start(string folder, Func<ControlRequest, ControlResponse> handler)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (File.Exists(path))
+        {
+            // Only the owner of the folder's lock gets here, so a socket left behind is from a dead server.
+            File.Delete(path);
+        }
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        return new ControlServer(listener, path, handler);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using var stream = new NetworkStream(client, ownsSocket: true);
+        try
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+            string? line = await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false);
+            var request = line == null ? null : JsonSerializer.Deserialize<ControlRequest>(line);
+            var response = request == null
+                ? new ControlResponse(2, "", "raidemu: empty control request\n")
+                : _handler(request);
+            var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response) + "\n");
+            await stream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or OperationCanceledException or SocketException)
+        {
+            // A client that went away, or sent garbage, only loses its own answer.
+        }
+    }
+
+    /// <summary>Stops answering and removes the socket file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        if (File.Exists(_path))
+        {
+            File.Delete(_path);
+        }
+
+        _stop.Dispose();
+    }
+}
