@@ -5,6 +5,7 @@
 set -euo pipefail
 size=${1:-1G}
 work=${2:-$(mktemp -d)}
+mkdir -p "$work"
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$work/publish"
 dotnet publish "$root/src/RaidEmu.Cli" -c Release -o "$out" >/dev/null
