@@ -18,7 +18,7 @@ public static class Program
             return code;
         }
 
-        if (options is ArrayOptions { Array: var folder } && options is not (CreateOptions or ServeOptions))
+        if (options is ArrayOptions { Array: var folder } && options is not (CreateOptions or ServeOptions or MountOptions))
         {
             try
             {

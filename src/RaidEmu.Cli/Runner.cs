@@ -19,7 +19,7 @@ internal static class Runner
     [
         typeof(CreateOptions), typeof(StatusOptions), typeof(ExamineOptions), typeof(FailOptions), typeof(RemoveOptions),
         typeof(AddOptions), typeof(RebuildOptions), typeof(CheckOptions), typeof(RepairOptions), typeof(WriteOptions),
-        typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions),
+        typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions), typeof(MountOptions), typeof(UnmountOptions),
         typeof(DemoOptions),
     ];
 
@@ -94,6 +94,8 @@ internal static class Runner
         StartOptions o => SyncCommands.Start(o),
         ServeOptions o => ServeCommand.Run(o),
         StopOptions o => ServeCommand.Stop(o),
+        MountOptions o => ServeCommand.Mount(o),
+        UnmountOptions o => ServeCommand.Unmount(o),
         DemoOptions o => DemoCommand.Run(o),
         _ => throw new UsageException("unknown verb"),
     };

@@ -7,7 +7,6 @@ using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Live.Control;
-using RaidEmu.Live.Nbd;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -21,7 +20,23 @@ internal static class ServeCommand
     {
         var endPoint = ParseEndPoint(o);
         OfflineArrays.RequireFolder(o.Array);
-        return o.Foreground ? ServeHere(o, endPoint) : StartInBackground(o);
+        return o.Foreground
+            ? Host(o.Array, "serve", array => NbdFrontend.Start(array, endPoint, o.ReadOnly))
+            : StartInBackground(o.Array);
+    }
+
+    public static int Mount(MountOptions o)
+    {
+        OfflineArrays.RequireFolder(o.Array);
+        string mountPoint = CommandContext.Current.Path(o.MountPoint);
+        if (!Directory.Exists(mountPoint))
+        {
+            throw new UsageException($"mount point {o.MountPoint} does not exist; create an empty directory first");
+        }
+
+        return o.Foreground
+            ? Host(o.Array, "mount", array => FuseFrontend.Start(array, o.Array, mountPoint, o.ReadOnly))
+            : StartInBackground(o.Array);
     }
 
     public static int Stop(StopOptions o)
@@ -29,6 +44,18 @@ internal static class ServeCommand
         // Reaching here means no live server answered on the control socket.
         OfflineArrays.RequireFolder(o.Array);
         throw new InvalidOperationException($"no process is serving {o.Array}");
+    }
+
+    public static int Unmount(UnmountOptions o)
+    {
+        string mountPoint = Path.GetFullPath(o.MountPoint).TrimEnd('/');
+        string folder = MountTable.FolderOf(mountPoint, FuseFrontend.FsNamePrefix)
+            ?? throw new InvalidOperationException($"{o.MountPoint} is not a raidemu mount");
+        var response = ControlClient.TrySend(folder, new ControlRequest(["stop", folder], Environment.CurrentDirectory))
+            ?? throw new InvalidOperationException($"the process serving {o.MountPoint} is gone; run 'fusermount3 -u {o.MountPoint}'");
+        CommandContext.Current.Out.Write(response.Out);
+        CommandContext.Current.Err.Write(response.Err);
+        return response.Code == 0 ? WaitStopped(folder) : response.Code;
     }
 
     /// <summary>After a server accepted "stop": wait until it has let go of the array.</summary>
@@ -57,9 +84,13 @@ internal static class ServeCommand
         return Runner.Failed;
     }
 
-    private static int ServeHere(ServeOptions o, EndPoint endPoint)
+    /// <summary>
+    /// Owns the array (its lock), serves it through <paramref name="start"/>'s front end and the control
+    /// socket until stopped, then flushes and marks it clean. Recovery runs in the background throughout.
+    /// </summary>
+    private static int Host(string folder, string purpose, Func<RaidArray, IFrontend> start)
     {
-        using var handle = OfflineArrays.Instance.Open(o.Array, "serve");
+        using var handle = OfflineArrays.Instance.Open(folder, purpose);
         var array = handle.Array;
         array.AutoRecover = true;
         if (array.PendingSync != null)
@@ -67,35 +98,54 @@ internal static class ServeCommand
             array.StartBackgroundSync();
         }
 
-        var stopping = new TaskCompletionSource();
-        var live = new LiveArrays(array, o.Array);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.TrySetResult(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.TrySetResult(); });
-        var control = ControlServer.Start(o.Array, request => Handle(request, live, stopping));
-        NbdServer nbd;
-        try
+        var stopped = new TaskCompletionSource();
+        var live = new LiveArrays(array, folder);
+        IFrontend? frontend = null;
+        bool TryStop(out string problem)
         {
-            nbd = NbdServer.Start(array, array.Name, endPoint, o.ReadOnly);
-        }
-        catch (SocketException ex)
-        {
-            control.DisposeAsync().AsTask().Wait();
-            throw new IOException($"cannot listen on {Describe(endPoint)}: {ex.Message}", ex);
+            problem = "";
+            if (frontend != null && !frontend.TryStop(out problem))
+            {
+                return false;
+            }
+
+            stopped.TrySetResult();
+            return true;
         }
 
         var context = CommandContext.Current;
-        context.Out.WriteLine($"serving {o.Array} as NBD export '{array.Name}' on {Describe(nbd.EndPoint)} (pid {Environment.ProcessId}); stop with 'raidemu stop {o.Array}'");
-        context.Out.Flush();
-        stopping.Task.Wait();
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            if (!TryStop(out string problem))
+            {
+                context.Err.WriteLine($"raidemu: still serving: {problem}");
+            }
+        }
 
-        nbd.DisposeAsync().AsTask().Wait();
-        control.DisposeAsync().AsTask().Wait();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        var control = ControlServer.Start(folder, request => Handle(request, live, TryStop));
+        try
+        {
+            frontend = start(array);
+            context.Out.WriteLine($"serving {folder} {frontend.Ready} (pid {Environment.ProcessId}); stop with 'raidemu stop {folder}'");
+            context.Out.Flush();
+            stopped.Task.Wait();
+        }
+        finally
+        {
+            control.DisposeAsync().AsTask().Wait();
+        }
+
         array.Flush();
         context.Out.WriteLine("stopped: array flushed and marked clean");
         return Runner.Ok;
     }
 
-    private static ControlResponse Handle(ControlRequest request, LiveArrays live, TaskCompletionSource stopping)
+    private delegate bool StopRequest(out string problem);
+
+    private static ControlResponse Handle(ControlRequest request, LiveArrays live, StopRequest stop)
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
@@ -110,10 +160,15 @@ internal static class ServeCommand
             switch (options)
             {
                 case StopOptions:
+                    if (!stop(out string problem))
+                    {
+                        error.WriteLine($"raidemu: {problem}; still serving");
+                        return Runner.Failed;
+                    }
+
                     output.WriteLine("stopping");
-                    stopping.TrySetResult();
                     return Runner.Ok;
-                case ServeOptions:
+                case ServeOptions or MountOptions:
                     error.WriteLine($"raidemu: {live.Array.Name} is already served by process {Environment.ProcessId}");
                     return Runner.Failed;
                 default:
@@ -124,9 +179,9 @@ internal static class ServeCommand
     }
 
     /// <summary>Starts "serve --foreground" in a new session with its output in the folder's serve.log, and waits until it serves.</summary>
-    private static int StartInBackground(ServeOptions o)
+    private static int StartInBackground(string folder)
     {
-        string log = Path.Combine(o.Array, LogFileName);
+        string log = Path.Combine(folder, LogFileName);
         File.WriteAllText(log, "");
         var self = new List<string> { Environment.ProcessPath! };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -152,7 +207,7 @@ internal static class ServeCommand
         {
             string text = File.ReadAllText(log);
             string? ready = text.Split('\n').FirstOrDefault(l => l.StartsWith("serving ", StringComparison.Ordinal));
-            if (ready != null && ControlClient.IsServed(o.Array))
+            if (ready != null && ControlClient.IsServed(folder))
             {
                 CommandContext.Current.Out.WriteLine(ready);
                 return Runner.Ok;
@@ -191,10 +246,4 @@ internal static class ServeCommand
 
         return endPoint;
     }
-
-    private static string Describe(EndPoint endPoint) => endPoint switch
-    {
-        UnixDomainSocketEndPoint unix => $"unix socket {unix}",
-        _ => endPoint.ToString()!,
-    };
 }

@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Sockets;
+using RaidEmu.Core.Arrays;
+using RaidEmu.Live.Nbd;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>The array as an NBD export named after it.</summary>
+internal sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
+{
+    public string Ready => $"as NBD export '{exportName}' on {Describe(server.EndPoint)}";
+
+    public static NbdFrontend Start(RaidArray array, EndPoint endPoint, bool readOnly)
+    {
+        try
+        {
+            return new NbdFrontend(NbdServer.Start(array, array.Name, endPoint, readOnly), array.Name);
+        }
+        catch (SocketException ex)
+        {
+            throw new IOException($"cannot listen on {Describe(endPoint)}: {ex.Message}", ex);
+        }
+    }
+
+    public bool TryStop(out string problem)
+    {
+        problem = "";
+        server.DisposeAsync().AsTask().Wait();
+        return true;
+    }
+
+    private static string Describe(EndPoint endPoint) => endPoint switch
+    {
+        UnixDomainSocketEndPoint unix => $"unix socket {unix}",
+        _ => endPoint.ToString()!,
+    };
+}
