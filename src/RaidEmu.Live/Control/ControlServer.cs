@@ -18,6 +18,7 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly Func<ControlRequest, ControlResponse> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly List<Task> _inFlight = [];
 
     private ControlServer(Socket listener, string path, Func<ControlRequest, ControlResponse> handler)
     {
@@ -67,7 +68,11 @@ public sealed class ControlServer : IAsyncDisposable
                 return;
             }
 
-            _ = Task.Run(() => ServeAsync(client));
+            lock (_inFlight)
+            {
+                _inFlight.RemoveAll(t => t.IsCompleted);
+                _inFlight.Add(Task.Run(() => ServeAsync(client)));
+            }
         }
     }
 
@@ -81,9 +86,10 @@ public sealed class ControlServer : IAsyncDisposable
             var request = line == null ? null : JsonSerializer.Deserialize<ControlRequest>(line);
             var response = request == null
                 ? new ControlResponse(2, "", "raidemu: empty control request\n")
-                : _handler(request);
+                : Invoke(request);
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response) + "\n");
-            await stream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
+            // Not cancellable: the answer to "stop" is written while the server is shutting down.
+            await stream.WriteAsync(bytes).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or JsonException or OperationCanceledException or SocketException)
         {
@@ -91,12 +97,34 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
+    private ControlResponse Invoke(ControlRequest request)
+    {
+        try
+        {
+            return _handler(request);
+        }
+#pragma warning disable CA1031 // Whatever the command did, the client gets an answer rather than a dropped socket.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new ControlResponse(1, "", $"raidemu: internal error in the serving process: {ex.GetType().Name}: {ex.Message}\n");
+        }
+    }
+
     /// <summary>Stops answering and removes the socket file.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
+        await _stop.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        Task[] inFlight;
+        lock (_inFlight)
+        {
+            inFlight = [.. _inFlight];
+        }
+
+        // Requests already running (the "stop" itself among them) finish and answer; a long one is not waited for past a bound.
+        await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
         if (File.Exists(_path))
         {
             File.Delete(_path);

@@ -84,6 +84,7 @@ public sealed class NbdServer : IAsyncDisposable
     /// <summary>Stops accepting, closes every connection and waits for them.</summary>
     public async ValueTask DisposeAsync()
     {
+        string? unixPath = (_listener.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         Task[] running;
@@ -99,9 +100,9 @@ public sealed class NbdServer : IAsyncDisposable
 
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(running).ConfigureAwait(false);
-        if (_listener.LocalEndPoint is UnixDomainSocketEndPoint unix && File.Exists(unix.ToString()))
+        if (unixPath != null && File.Exists(unixPath))
         {
-            File.Delete(unix.ToString());
+            File.Delete(unixPath);
         }
 
         _stop.Dispose();
