@@ -1,5 +1,6 @@
 using RaidEmu.Cli.Commands;
 using RaidEmu.Cli.Options;
+using RaidEmu.Cli.Output;
 using RaidEmu.Live.Control;
 
 namespace RaidEmu.Cli;
@@ -22,7 +23,11 @@ public static class Program
         {
             try
             {
-                if (ControlClient.TrySend(folder, new ControlRequest(args, Environment.CurrentDirectory)) is { } response)
+                var request = new ControlRequest(args, Environment.CurrentDirectory);
+                var answer = options is RebuildOptions { Wait: true } && ControlClient.IsServed(folder)
+                    ? LiveProgress.Send(folder, request)
+                    : ControlClient.TrySend(folder, request);
+                if (answer is { } response)
                 {
                     Console.Out.Write(response.Out);
                     Console.Error.Write(response.Err);
