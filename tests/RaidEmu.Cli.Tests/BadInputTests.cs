@@ -1,3 +1,5 @@
+using RaidEmu.Tests.Shared;
+
 namespace RaidEmu.Cli.Tests;
 
 [TestClass]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests;
 

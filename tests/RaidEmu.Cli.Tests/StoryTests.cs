@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RaidEmu.Core.Arrays;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests;
 

@@ -31,14 +31,7 @@ internal static class ExamineCommand
         }
 
         var report = Build(o.File, sb);
-        if (o.Json)
-        {
-            Json.Print(report);
-        }
-        else
-        {
-            Print(report);
-        }
+        Json.PrintOr(o.Json, report, Print);
 
         return 0;
     }

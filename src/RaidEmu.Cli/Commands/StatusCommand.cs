@@ -14,14 +14,7 @@ internal static partial class StatusCommand
     {
         using var handle = CommandContext.Current.Arrays.Inspect(o.Array);
         var report = Build(handle.Array, handle.Folder);
-        if (o.Json)
-        {
-            Json.Print(report);
-        }
-        else
-        {
-            Print(report);
-        }
+        Json.PrintOr(o.Json, report, Print);
 
         return 0;
     }

@@ -17,4 +17,17 @@ internal static class Json
     };
 
     public static void Print<T>(T value) => CommandContext.Current.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+
+    /// <summary>The --json view when asked for, else the text view.</summary>
+    public static void PrintOr<T>(bool json, T value, Action<T> text)
+    {
+        if (json)
+        {
+            Print(value);
+        }
+        else
+        {
+            text(value);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests.Live;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests.Live;
 

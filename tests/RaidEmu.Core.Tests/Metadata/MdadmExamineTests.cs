@@ -1,5 +1,6 @@
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Layout;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Core.Tests.Metadata;
 

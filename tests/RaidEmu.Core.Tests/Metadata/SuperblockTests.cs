@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Metadata;
+using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Core.Tests.Metadata;
 

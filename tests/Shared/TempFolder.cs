@@ -1,4 +1,4 @@
-namespace RaidEmu.Cli.Tests;
+namespace RaidEmu.Tests.Shared;
 
 /// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
