@@ -15,4 +15,20 @@ public sealed record ArrayEvent(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("member")] int? Member,
     [property: JsonPropertyName("details")] string? Details,
-    [property: JsonPropertyName("events")] ulong Events);
+    [property: JsonPropertyName("events")] ulong Events)
+{
+    /// <summary>The power supply the event concerns, for power events.</summary>
+    [JsonPropertyName("supply")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Supply { get; init; }
+
+    /// <summary>The Redfish message id (Power.1.2.PowerSupplyFailed, ...), for power events.</summary>
+    [JsonPropertyName("redfish")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Redfish { get; init; }
+
+    /// <summary>The IPMI sensor type and offset (08h/01: power supply failure detected, 0Bh/05: redundancy insufficient, ...).</summary>
+    [JsonPropertyName("ipmi")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Ipmi { get; init; }
+}

@@ -1,0 +1,35 @@
+namespace RaidEmu.Core.Power;
+
+/// <summary>The power subsystem's configuration; every new array starts with two 800 W supplies sharing.</summary>
+public sealed record PowerConfig
+{
+    /// <summary>Redundancy mode.</summary>
+    public RedundancyMode Mode { get; init; } = RedundancyMode.Sharing;
+
+    /// <summary>Number of supplies (A, B, ...).</summary>
+    public int Supplies { get; init; } = 2;
+
+    /// <summary>Each supply's capacity.</summary>
+    public double CapacityWatts { get; init; } = 800;
+
+    /// <summary>Supplies needed to keep running (Redfish MinNeededInGroup); the load may demand more.</summary>
+    public int MinNeeded { get; init; } = 1;
+
+    /// <summary>How long outputs stay valid after capacity falls below load (ATX asks for at least 16 ms; 12 ms at full load is common).</summary>
+    public double HoldupMs { get; init; } = 12;
+
+    /// <summary>How long a standby takes to deliver once asked (Intel's cold redundancy: 0.1 ms).</summary>
+    public double WakeMs { get; init; } = 0.1;
+
+    /// <summary>Input feeds; supply i is on feed i mod feeds (two feeds: N+N grid redundancy).</summary>
+    public int Feeds { get; init; } = 1;
+
+    /// <summary>The system's draw apart from the disks.</summary>
+    public double BaseLoadWatts { get; init; } = 300;
+
+    /// <summary>Limit the load to the capacity left instead of losing power when capacity falls below it.</summary>
+    public bool Capping { get; init; }
+
+    /// <summary>Each member disk's idle draw (a 3.5" drive: 5-9 W).</summary>
+    public double DiskWatts { get; init; } = 8;
+}

@@ -1,0 +1,295 @@
+using RaidEmu.Core.Events;
+
+namespace RaidEmu.Core.Power;
+
+/// <summary>
+/// Redundant power supplies feeding one array, simulated event by event on their own timeline: every
+/// operation happens at <see cref="Now"/>, and what follows from it (a standby waking, hold-up running
+/// out, an outage ending) is scheduled and played in order until nothing is pending. The result is the
+/// rail state the array sees, and Redfish/IPMI-named events for every transition.
+/// </summary>
+public sealed partial class PowerSubsystem
+{
+    private readonly List<(DateTimeOffset Due, long Seq, string What, Action Act)> _queue = [];
+    private readonly IEventSink _sink;
+    private readonly Guid _array;
+    private readonly Func<ulong> _eventCount;
+    private readonly List<PowerSample> _timeline = [];
+    private long _seq;
+    private long _holdupToken;
+    private bool _capped;
+    private bool _promotionPending;
+    private GroupStatus? _group;
+
+    /// <summary>Creates the subsystem for an array of <paramref name="disks"/> members, starting at <paramref name="now"/>.</summary>
+    public PowerSubsystem(PowerConfig config, int disks, Guid array, IEventSink sink, Func<ulong> eventCount, DateTimeOffset now, IReadOnlyList<SupplySnapshot>? supplies = null, RailState rail = RailState.Good)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Validate(config);
+        Config = config;
+        Disks = disks;
+        _array = array;
+        _sink = sink;
+        _eventCount = eventCount;
+        Now = now;
+        Rail = rail;
+        for (int i = 0; i < config.Supplies; i++)
+        {
+            string id = ((char)('A' + i)).ToString();
+            var supply = new PowerSupply(id, config.CapacityWatts, i % config.Feeds)
+            {
+                State = config.Mode is RedundancyMode.Failover or RedundancyMode.Sparing && i > 0 ? SupplyState.StandbySpare : SupplyState.Enabled,
+            };
+            if (supplies?.FirstOrDefault(s => s.Id == id) is { } saved)
+            {
+                supply.State = saved.State;
+                supply.InputNormal = saved.InputNormal;
+            }
+
+            Supplies.Add(supply);
+        }
+
+        Evaluate(quiet: true);
+    }
+
+    /// <summary>Raised when the rail changes: the serving process tears writes on Off and restarts the array on Good.</summary>
+    public event Action<RailState, RailState>? RailChanged;
+
+    /// <summary>The configuration.</summary>
+    public PowerConfig Config { get; private set; }
+
+    /// <summary>Member disks drawing power.</summary>
+    public int Disks { get; }
+
+    /// <summary>The supplies, A first.</summary>
+    public List<PowerSupply> Supplies { get; } = [];
+
+    /// <summary>The simulated present.</summary>
+    public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The rail state the array sees.</summary>
+    public RailState Rail { get; private set; }
+
+    /// <summary>What the system asks for: base load plus every disk.</summary>
+    public double DemandWatts => Config.BaseLoadWatts + (Disks * Config.DiskWatts);
+
+    /// <summary>What it gets: the demand, or the capacity when capped.</summary>
+    public double LoadWatts => Rail == RailState.Off ? 0 : Math.Min(DemandWatts, _capped ? CapacityWatts : DemandWatts);
+
+    /// <summary>What the delivering supplies can give.</summary>
+    public double CapacityWatts => Supplies.Where(s => s.Delivering).Sum(s => s.CapacityWatts);
+
+    /// <summary>True while the load is limited to the capacity left.</summary>
+    public bool Capped => _capped;
+
+    /// <summary>The group status.</summary>
+    public GroupStatus GroupStatus => _group ?? GroupStatus.FullyRedundant;
+
+    /// <summary>Load, capacity and rail at every change, for the timeline picture.</summary>
+    public IReadOnlyList<PowerSample> Timeline => _timeline;
+
+    /// <summary>What to save in the array folder.</summary>
+    public PowerSnapshot Snapshot() =>
+        new(Config, [.. Supplies.Select(s => new SupplySnapshot(s.Id, s.State, s.InputNormal))], Rail);
+
+    /// <summary>Moves simulated time on by <paramref name="time"/>, playing whatever falls due.</summary>
+    public void Advance(TimeSpan time)
+    {
+        var until = Now + time;
+        while (_queue.Count > 0 && _queue.Min(q => q.Due) <= until)
+        {
+            Step();
+        }
+
+        Now = until;
+    }
+
+    /// <summary>Plays every scheduled consequence in time order until nothing is pending.</summary>
+    public void Settle()
+    {
+        while (_queue.Count > 0)
+        {
+            Step();
+        }
+    }
+
+    private static void Validate(PowerConfig c)
+    {
+        string? problem =
+            c.Supplies is < 1 or > 26 ? "--supplies must be 1 to 26"
+            : c.CapacityWatts <= 0 ? "--capacity must be more than 0 W"
+            : c.MinNeeded < 1 || c.MinNeeded > c.Supplies ? $"--min-needed must be 1 to {c.Supplies}"
+            : c.HoldupMs < 0 || c.WakeMs < 0 ? "--holdup-ms and --wake-ms must not be negative"
+            : c.Feeds < 1 || c.Feeds > c.Supplies ? $"--feeds must be 1 to {c.Supplies}"
+            : c.BaseLoadWatts < 0 ? "--base-load must not be negative"
+            : c.Mode is RedundancyMode.Failover or RedundancyMode.Sparing && c.Supplies < 2 ? "failover and sparing need at least 2 supplies"
+            : null;
+        if (problem != null)
+        {
+            throw new ArgumentException(problem);
+        }
+    }
+
+    private void Step()
+    {
+        var next = _queue.OrderBy(q => q.Due).ThenBy(q => q.Seq).First();
+        _queue.Remove(next);
+        Now = next.Due;
+        next.Act();
+        Evaluate(quiet: false);
+    }
+
+    private void Schedule(double ms, string what, Action act) =>
+        _queue.Add((Now + TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)), _seq++, what, act));
+
+    /// <summary>Recomputes capacity against demand, the group status and the rail, and schedules what follows.</summary>
+    private void Evaluate(bool quiet)
+    {
+        double capacity = CapacityWatts;
+        double demand = DemandWatts;
+        if (capacity >= demand)
+        {
+            if (_capped)
+            {
+                _capped = false;
+                Log("PowerCapReleased", null, null, null, $"capacity {capacity:0} W covers the load of {demand:0} W again", quiet);
+            }
+
+            _holdupToken++;
+            if (Rail != RailState.Good)
+            {
+                var was = Rail;
+                Rail = RailState.Good;
+                if (was == RailState.Off)
+                {
+                    Log("ChassisPoweredOn", "Power.1.2.ChassisPoweredOn", null, null, $"power is back: {capacity:0} W for {demand:0} W", quiet);
+                }
+
+                RailChanged?.Invoke(was, RailState.Good);
+            }
+        }
+        else
+        {
+            // Passive redundancy: a failover group wakes a standby as soon as capacity falls short.
+            var standby = Supplies.FirstOrDefault(s => s.State == SupplyState.StandbySpare && s.InputNormal);
+            if (Config.Mode == RedundancyMode.Failover && standby != null && !_promotionPending)
+            {
+                _promotionPending = true;
+                Schedule(Config.WakeMs, $"wake {standby.Id}", () =>
+                {
+                    _promotionPending = false;
+                    if (standby.State == SupplyState.StandbySpare)
+                    {
+                        standby.State = SupplyState.Enabled;
+                        Log("StandbyPromoted", "ResourceEvent.1.4.ResourceStateChanged", "08h/07 deasserted", standby.Id, $"standby {standby.Id} took over after {Config.WakeMs} ms", false);
+                    }
+                });
+            }
+
+            if (Config.Capping && capacity > 0 && Rail != RailState.Off)
+            {
+                if (!_capped)
+                {
+                    _capped = true;
+                    Log("PowerCapped", "Platform.1.3.PowerBrake", null, null, $"load capped from {demand:0} W to {capacity:0} W", quiet);
+                }
+
+                if (Rail == RailState.Warning)
+                {
+                    Rail = RailState.Good;
+                    RailChanged?.Invoke(RailState.Warning, RailState.Good);
+                }
+            }
+            else if (Rail == RailState.Good)
+            {
+                Rail = RailState.Warning;
+                RailChanged?.Invoke(RailState.Good, RailState.Warning);
+                long token = ++_holdupToken;
+                Schedule(Config.HoldupMs, "hold-up ends", () =>
+                {
+                    if (token == _holdupToken && CapacityWatts < DemandWatts && !_capped)
+                    {
+                        Rail = RailState.Off;
+                        Log("ChassisPoweredOff", "Power.1.2.ChassisPoweredOff", "09h/04", null,
+                            $"capacity {CapacityWatts:0} W below the load of {DemandWatts:0} W for longer than the {Config.HoldupMs} ms hold-up", false);
+                        RailChanged?.Invoke(RailState.Warning, RailState.Off);
+                    }
+                });
+            }
+        }
+
+        Distribute();
+        UpdateGroup(quiet);
+        var sample = new PowerSample(Now, LoadWatts, CapacityWatts, Rail);
+        if (_timeline.Count == 0 || _timeline[^1] != sample)
+        {
+            _timeline.Add(sample);
+        }
+    }
+
+    /// <summary>Active supplies share the load equally (a current-share bus keeps them within ±10 %).</summary>
+    private void Distribute()
+    {
+        var delivering = Supplies.Where(s => s.Delivering).ToList();
+        foreach (var supply in Supplies)
+        {
+            supply.OutputWatts = supply.Delivering && delivering.Count > 0 ? LoadWatts / delivering.Count : 0;
+        }
+    }
+
+    private void UpdateGroup(bool quiet)
+    {
+        int working = Supplies.Count(s => s.Working);
+        int installed = Supplies.Count(s => s.Installed);
+        int required = Math.Max(Config.MinNeeded, (int)Math.Ceiling(DemandWatts / Config.CapacityWatts));
+        var status = working < required || working == 0 || (CapacityWatts < DemandWatts && !HasStandby()) ? GroupStatus.Insufficient
+            : working <= required ? GroupStatus.NonRedundantSufficient
+            : working == installed ? GroupStatus.FullyRedundant
+            : GroupStatus.Degraded;
+        if (status == _group)
+        {
+            return;
+        }
+
+        var from = _group;
+        _group = status;
+        if (from == null && quiet)
+        {
+            return;
+        }
+
+        string counts = $"{working} working, {required} required, {installed} installed";
+        switch (status)
+        {
+            case GroupStatus.FullyRedundant:
+                Log("PowerSupplyGroupNormal", "Power.1.2.PowerSupplyGroupNormal", "0Bh/00", null, $"fully redundant ({counts})", quiet);
+                break;
+            case GroupStatus.Degraded:
+                Log("PowerSupplyGroupWarning", "Power.1.2.PowerSupplyGroupWarning", from == GroupStatus.FullyRedundant ? "0Bh/02+06" : "0Bh/02+07", null, $"redundancy degraded ({counts})", quiet);
+                break;
+            case GroupStatus.NonRedundantSufficient:
+                Log("PowerSupplyGroupWarning", "Power.1.2.PowerSupplyGroupWarning", from == GroupStatus.Insufficient ? "0Bh/04" : "0Bh/01+03", null, $"redundancy lost, power sufficient ({counts})", quiet);
+                break;
+            default:
+                Log("PowerSupplyGroupCritical", "Power.1.2.PowerSupplyGroupCritical", "0Bh/05", null, $"insufficient ({counts}, {CapacityWatts:0} W for {DemandWatts:0} W)", quiet);
+                break;
+        }
+    }
+
+    private bool HasStandby() => Supplies.Any(s => s.State == SupplyState.StandbySpare && s.InputNormal);
+
+    private void Log(string type, string? redfish, string? ipmi, string? supply, string details, bool quiet)
+    {
+        if (quiet)
+        {
+            return;
+        }
+
+        _sink.Append(new ArrayEvent(Now, _array, type, null, supply == null ? details : $"supply {supply}: {details}", _eventCount())
+        {
+            Supply = supply,
+            Redfish = redfish,
+            Ipmi = ipmi,
+        });
+    }
+}

@@ -1,0 +1,181 @@
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Power;
+
+namespace RaidEmu.Core.Tests.Power;
+
+/// <summary>The acceptance scenarios of reference/psu.md section (c), on the simulated clock.</summary>
+[TestClass]
+public sealed class PowerSubsystemTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [TestMethod]
+    public void Sharing_PullOneOfTwo_SurvivorCarriesTheLoad_GroupWarning()
+    {
+        var (power, sink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        Assert.AreEqual(GroupStatus.FullyRedundant, power.GroupStatus);
+        Assert.AreEqual(300, power.Supplies[0].OutputWatts, 0.01, "active redundancy: the load is shared");
+        power.Pull("A");
+        Assert.AreEqual(RailState.Good, power.Rail);
+        Assert.AreEqual(600, power.Supplies[1].OutputWatts, 0.01);
+        Assert.AreEqual(GroupStatus.NonRedundantSufficient, power.GroupStatus);
+        AssertEvents(sink, ("PowerSupplyRemoved", "08h/00 deasserted"), ("PowerSupplyGroupWarning", "0Bh/01+03"));
+        Assert.IsFalse(power.Timeline.Any(s => s.Rail == RailState.Off));
+    }
+
+    [TestMethod]
+    public void Sharing_CordPulledAndRestored()
+    {
+        var (power, sink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        power.Unplug("A");
+        Assert.IsFalse(power.Supplies[0].InputNormal);
+        Assert.AreEqual(SupplyState.Enabled, power.Supplies[0].State);
+        power.Plug("A");
+        Assert.AreEqual(GroupStatus.FullyRedundant, power.GroupStatus);
+        AssertEvents(sink, ("LossOfInputPower", "08h/03"), ("PowerSupplyGroupWarning", "0Bh/01+03"), ("LineInputPowerRestored", "08h/03 deasserted"), ("PowerSupplyGroupNormal", "0Bh/00"));
+    }
+
+    [TestMethod]
+    public void Overload_WithCapping_IsHeldAtCapacity_WithoutIt_PowerIsLostAtHoldup()
+    {
+        var (capped, cappedSink) = Make(new PowerConfig { BaseLoadWatts = 900, Capping = true });
+        Assert.AreEqual(GroupStatus.NonRedundantSufficient, capped.GroupStatus, "900 W needs both 800 W units: no redundancy from the start");
+        capped.Fail("A");
+        Assert.AreEqual(RailState.Good, capped.Rail);
+        Assert.IsTrue(capped.Capped);
+        Assert.AreEqual(800, capped.LoadWatts, 0.01);
+        AssertEvents(cappedSink, ("PowerSupplyFailed", "08h/01"), ("PowerCapped", null), ("PowerSupplyGroupCritical", "0Bh/05"));
+
+        var (lost, lostSink) = Make(new PowerConfig { BaseLoadWatts = 900 });
+        lost.Fail("A");
+        Assert.AreEqual(RailState.Off, lost.Rail);
+        var off = lostSink.Events.Single(e => e.Type == "ChassisPoweredOff");
+        Assert.AreEqual(TimeSpan.FromMilliseconds(12), off.Time - s_start, "power goes when the 12 ms hold-up runs out");
+        Assert.AreEqual("Power.1.2.ChassisPoweredOff", off.Redfish);
+    }
+
+    [TestMethod]
+    public void NPlusM_LosesSuppliesOneByOne_ThroughEveryGroupStatus()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.NPlusM, Supplies = 5, MinNeeded = 3, BaseLoadWatts = 2000 });
+        Assert.AreEqual(GroupStatus.FullyRedundant, power.GroupStatus);
+        power.Fail("A");
+        Assert.AreEqual(GroupStatus.Degraded, power.GroupStatus);
+        power.Fail("B");
+        Assert.AreEqual(GroupStatus.NonRedundantSufficient, power.GroupStatus);
+        Assert.AreEqual(RailState.Good, power.Rail);
+        power.Fail("C");
+        Assert.AreEqual(GroupStatus.Insufficient, power.GroupStatus);
+        Assert.AreEqual(RailState.Off, power.Rail, "1600 W for 2000 W without capping");
+        var ipmi = sink.Events.Where(e => e.Type.StartsWith("PowerSupplyGroup", StringComparison.Ordinal)).Select(e => e.Ipmi).ToArray();
+        CollectionAssert.AreEqual(new[] { "0Bh/02+06", "0Bh/01+03", "0Bh/05" }, ipmi);
+    }
+
+    [TestMethod]
+    public void Failover_StandbyFasterThanHoldup_IsSeamless()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.Failover, BaseLoadWatts = 600 });
+        Assert.AreEqual(SupplyState.StandbySpare, power.Supplies[1].State);
+        Assert.AreEqual(0, power.Supplies[1].OutputWatts);
+        power.Fail("A");
+        Assert.AreEqual(RailState.Good, power.Rail);
+        Assert.AreEqual(SupplyState.Enabled, power.Supplies[1].State);
+        Assert.AreEqual(600, power.Supplies[1].OutputWatts, 0.01);
+        Assert.IsFalse(power.Timeline.Any(s => s.Rail == RailState.Off));
+        var promoted = sink.Events.Single(e => e.Type == "StandbyPromoted");
+        Assert.AreEqual(TimeSpan.FromMilliseconds(0.1), promoted.Time - s_start);
+        Assert.AreEqual("08h/07 deasserted", promoted.Ipmi);
+    }
+
+    [TestMethod]
+    public void Failover_StandbySlowerThanHoldup_LosesPowerUntilItWakes()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.Failover, BaseLoadWatts = 600, WakeMs = 2000 });
+        var rails = new List<(RailState From, RailState To, DateTimeOffset At)>();
+        power.RailChanged += (from, to) => rails.Add((from, to, power.Now));
+        power.Fail("A");
+        Assert.AreEqual(RailState.Good, power.Rail, "power is back once the standby is up");
+        CollectionAssert.AreEqual(
+            new[] { (RailState.Good, RailState.Warning, s_start), (RailState.Warning, RailState.Off, s_start.AddMilliseconds(12)), (RailState.Off, RailState.Good, s_start.AddMilliseconds(2000)) },
+            rails);
+        AssertOrder(sink, "PowerSupplyFailed", "ChassisPoweredOff", "StandbyPromoted", "ChassisPoweredOn");
+    }
+
+    [TestMethod]
+    public void Sparing_PowerIsLostUntilTheOperatorPromotes()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.Sparing, BaseLoadWatts = 600 });
+        power.Fail("A");
+        Assert.AreEqual(RailState.Off, power.Rail);
+        Assert.AreEqual(SupplyState.StandbySpare, power.Supplies[1].State, "sparing never promotes by itself");
+        power.Promote("B");
+        Assert.AreEqual(RailState.Good, power.Rail);
+        AssertOrder(sink, "PowerSupplyFailed", "ChassisPoweredOff", "StandbyPromoted", "ChassisPoweredOn");
+    }
+
+    [TestMethod]
+    public void Dropout_ShorterThanHoldup_RidesThrough_LongerOne_DoesNot()
+    {
+        var (shortDrop, shortSink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        shortDrop.Outage(10);
+        Assert.IsFalse(shortDrop.Timeline.Any(s => s.Rail == RailState.Off));
+        Assert.IsFalse(shortSink.Events.Any(e => e.Type == "ChassisPoweredOff"));
+
+        var (longDrop, longSink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        longDrop.Outage(30);
+        Assert.AreEqual(RailState.Good, longDrop.Rail, "input is back after 30 ms");
+        Assert.AreEqual(TimeSpan.FromMilliseconds(12), longSink.Events.Single(e => e.Type == "ChassisPoweredOff").Time - s_start);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(30), longSink.Events.Single(e => e.Type == "ChassisPoweredOn").Time - s_start);
+    }
+
+    [TestMethod]
+    public void GridRedundancy_OneFeedLost_TheOtherCarriesEverything()
+    {
+        var (power, _) = Make(new PowerConfig { Supplies = 4, Feeds = 2, BaseLoadWatts = 1200 });
+        power.Outage(5000, feed: 0);
+        Assert.IsFalse(power.Timeline.Any(s => s.Rail == RailState.Off));
+        Assert.IsTrue(power.Timeline.Any(s => s.CapacityWatts == 1600 && s.LoadWatts == 1200));
+    }
+
+    [TestMethod]
+    public void BadConfigurationAndUnknownSupplies_AreRefused()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => Make(new PowerConfig { Supplies = 2, MinNeeded = 3 }));
+        var (power, _) = Make(new PowerConfig());
+        Assert.ThrowsExactly<ArgumentException>(() => power.Fail("Z"));
+        power.Fail("A");
+        Assert.ThrowsExactly<InvalidOperationException>(() => power.Fail("A"));
+    }
+
+    [TestMethod]
+    public void DisksAddToTheLoad()
+    {
+        var small = new PowerSubsystem(new PowerConfig(), 2, Guid.Empty, new MemoryEventSink(), () => 0, s_start);
+        var big = new PowerSubsystem(new PowerConfig(), 12, Guid.Empty, new MemoryEventSink(), () => 0, s_start);
+        Assert.IsTrue(big.DemandWatts > small.DemandWatts);
+    }
+
+    private static (PowerSubsystem Power, MemoryEventSink Sink) Make(PowerConfig config)
+    {
+        var sink = new MemoryEventSink();
+        return (new PowerSubsystem(config, 0, Guid.Empty, sink, () => 0, s_start), sink);
+    }
+
+    private static void AssertEvents(MemoryEventSink sink, params (string Type, string? Ipmi)[] expected)
+    {
+        var actual = sink.Events.Select(e => (e.Type, e.Ipmi)).ToArray();
+        CollectionAssert.AreEqual(expected, actual, string.Join(", ", actual));
+    }
+
+    private static void AssertOrder(MemoryEventSink sink, params string[] expected)
+    {
+        var types = sink.Events.Select(e => e.Type).ToList();
+        int at = -1;
+        foreach (string type in expected)
+        {
+            int next = types.FindIndex(at + 1, t => t == type);
+            Assert.IsTrue(next > at, $"{type} missing or out of order in {string.Join(", ", types)}");
+            at = next;
+        }
+    }
+}
