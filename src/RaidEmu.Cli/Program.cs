@@ -19,7 +19,14 @@ public static class Program
             return code;
         }
 
-        if (options is ArrayOptions { Array: var folder } && options is not (CreateOptions or ServeOptions or MountOptions))
+        string? served = options switch
+        {
+            CreateOptions or ServeOptions or MountOptions => null,
+            ArrayOptions a => a.Array,
+            PsuOptions p => p.Array,
+            _ => null,
+        };
+        if (served is { } folder)
         {
             try
             {

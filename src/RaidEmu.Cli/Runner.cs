@@ -19,7 +19,7 @@ internal static class Runner
     [
         typeof(CreateOptions), typeof(StatusOptions), typeof(ExamineOptions), typeof(FailOptions), typeof(RemoveOptions),
         typeof(AddOptions), typeof(RebuildOptions), typeof(CheckOptions), typeof(RepairOptions), typeof(WriteOptions),
-        typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions), typeof(MountOptions), typeof(UnmountOptions),
+        typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions), typeof(MountOptions), typeof(UnmountOptions), typeof(PsuOptions),
         typeof(DemoOptions),
     ];
 
@@ -96,6 +96,7 @@ internal static class Runner
         StopOptions o => ServeCommand.Stop(o),
         MountOptions o => ServeCommand.Mount(o),
         UnmountOptions o => ServeCommand.Unmount(o),
+        PsuOptions o => PsuCommand.Run(o),
         DemoOptions o => DemoCommand.Run(o),
         _ => throw new UsageException("unknown verb"),
     };

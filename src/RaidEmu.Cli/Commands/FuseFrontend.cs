@@ -1,4 +1,4 @@
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
 using RaidEmu.Live.Fuse;
 
 namespace RaidEmu.Cli.Commands;
@@ -11,8 +11,8 @@ internal sealed class FuseFrontend(FuseMount mount) : IFrontend
 
     public string Ready => $"as {mount.ImagePath} (FUSE)";
 
-    public static FuseFrontend Start(RaidArray array, string folder, string mountPoint, bool readOnly) =>
-        new(FuseMount.Mount(array, mountPoint, $"{array.Name}.img", FsNamePrefix + Path.GetFullPath(folder), readOnly));
+    public static FuseFrontend Start(IBlockDevice volume, string name, string folder, string mountPoint, bool readOnly) =>
+        new(FuseMount.Mount(volume, mountPoint, $"{name}.img", FsNamePrefix + Path.GetFullPath(folder), readOnly));
 
     public bool TryStop(out string problem) => mount.TryUnmount(out problem);
 }

@@ -1,3 +1,5 @@
+using RaidEmu.Core.Power;
+
 namespace RaidEmu.Cli.Commands;
 
 /// <summary>How commands reach an array: straight from its files, or the live one a server holds.</summary>
@@ -8,4 +10,7 @@ internal interface IArrayAccess
 
     /// <summary>Opens for reports only; works even on an array that could not start.</summary>
     ArrayHandle Inspect(string folder);
+
+    /// <summary>The array's power subsystem; <paramref name="replace"/> sets up a new configuration.</summary>
+    PowerHandle OpenPower(string folder, bool change, PowerConfig? replace = null);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
 using RaidEmu.Live.Nbd;
 
 namespace RaidEmu.Cli.Commands;
@@ -10,11 +10,11 @@ internal sealed class NbdFrontend(NbdServer server, string exportName) : IFronte
 {
     public string Ready => $"as NBD export '{exportName}' on {Describe(server.EndPoint)}";
 
-    public static NbdFrontend Start(RaidArray array, EndPoint endPoint, bool readOnly)
+    public static NbdFrontend Start(IBlockDevice volume, string name, EndPoint endPoint, bool readOnly)
     {
         try
         {
-            return new NbdFrontend(NbdServer.Start(array, array.Name, endPoint, readOnly), array.Name);
+            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly), name);
         }
         catch (SocketException ex)
         {

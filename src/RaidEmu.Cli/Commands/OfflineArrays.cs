@@ -1,5 +1,6 @@
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -11,6 +12,11 @@ internal sealed class OfflineArrays : IArrayAccess
     public ArrayHandle Open(string folder, string purpose, bool force = false)
     {
         RequireFolder(folder);
+        if (PowerFolder.Read(folder) is { Rail: RailState.Off })
+        {
+            throw new InvalidOperationException($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
+        }
+
         var folderLock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
         try
         {
@@ -33,6 +39,23 @@ internal sealed class OfflineArrays : IArrayAccess
         RequireFolder(folder);
         var array = ArrayFolder.Open(folder, inspect: true);
         return new ArrayHandle(array, folder, live: false, array.Dispose);
+    }
+
+    public PowerHandle OpenPower(string folder, bool change, PowerConfig? replace = null)
+    {
+        RequireFolder(folder);
+        var folderLock = change ? ArrayLock.Acquire(folder, "raidemu psu") : null;
+        try
+        {
+            using var array = ArrayFolder.Open(folder, inspect: true);
+            var power = PowerFolder.Load(folder, array, replace);
+            return new PowerHandle(power, folder, change, () => folderLock?.Dispose());
+        }
+        catch
+        {
+            folderLock?.Dispose();
+            throw;
+        }
     }
 
     public static void RequireFolder(string folder)

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
 using RaidEmu.Live.Control;
 
 namespace RaidEmu.Cli.Commands;
@@ -21,7 +22,7 @@ internal static class ServeCommand
         var endPoint = ParseEndPoint(o);
         OfflineArrays.RequireFolder(o.Array);
         return o.Foreground
-            ? Host(o.Array, "serve", array => NbdFrontend.Start(array, endPoint, o.ReadOnly))
+            ? Host(o.Array, "serve", (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly))
             : StartInBackground(o.Array);
     }
 
@@ -35,7 +36,7 @@ internal static class ServeCommand
         }
 
         return o.Foreground
-            ? Host(o.Array, "mount", array => FuseFrontend.Start(array, o.Array, mountPoint, o.ReadOnly))
+            ? Host(o.Array, "mount", (volume, name) => FuseFrontend.Start(volume, name, o.Array, mountPoint, o.ReadOnly))
             : StartInBackground(o.Array);
     }
 
@@ -88,18 +89,11 @@ internal static class ServeCommand
     /// Owns the array (its lock), serves it through <paramref name="start"/>'s front end and the control
     /// socket until stopped, then flushes and marks it clean. Recovery runs in the background throughout.
     /// </summary>
-    private static int Host(string folder, string purpose, Func<RaidArray, IFrontend> start)
+    private static int Host(string folder, string purpose, Func<IBlockDevice, string, IFrontend> start)
     {
-        using var handle = OfflineArrays.Instance.Open(folder, purpose);
-        var array = handle.Array;
-        array.AutoRecover = true;
-        if (array.PendingSync != null)
-        {
-            array.StartBackgroundSync();
-        }
-
+        using var host = new LiveHost(folder, purpose);
         var stopped = new TaskCompletionSource();
-        var live = new LiveArrays(array, folder);
+        var live = new LiveArrays(host);
         IFrontend? frontend = null;
         bool TryStop(out string problem)
         {
@@ -128,7 +122,7 @@ internal static class ServeCommand
         var control = ControlServer.Start(folder, request => Handle(request, live, TryStop));
         try
         {
-            frontend = start(array);
+            frontend = start(host.Volume, host.Volume.Current!.Name);
             context.Out.WriteLine($"serving {folder} {frontend.Ready} (pid {Environment.ProcessId}); stop with 'raidemu stop {folder}'");
             context.Out.Flush();
             stopped.Task.Wait();
@@ -138,8 +132,7 @@ internal static class ServeCommand
             control.DisposeAsync().AsTask().Wait();
         }
 
-        array.Flush();
-        context.Out.WriteLine("stopped: array flushed and marked clean");
+        context.Out.WriteLine(host.Volume.Current != null ? "stopped: array flushed and marked clean" : "stopped: the array was down");
         return Runner.Ok;
     }
 
@@ -169,7 +162,7 @@ internal static class ServeCommand
                     output.WriteLine("stopping");
                     return Runner.Ok;
                 case ServeOptions or MountOptions:
-                    error.WriteLine($"raidemu: {live.Array.Name} is already served by process {Environment.ProcessId}");
+                    error.WriteLine($"raidemu: {live.Host.Folder} is already served by process {Environment.ProcessId}");
                     return Runner.Failed;
                 default:
                     return Runner.Execute(options);

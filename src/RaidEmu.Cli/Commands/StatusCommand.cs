@@ -5,6 +5,7 @@ using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Layout;
+using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -71,7 +72,8 @@ internal static partial class StatusCommand
             recovery,
             resync,
             LastCheck(folder),
-            array.StartProblem);
+            array.StartProblem,
+            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString());
     }
 
     private static CheckReport? LastCheck(string folder)
@@ -99,6 +101,7 @@ internal static partial class StatusCommand
         CommandContext.Current.Out.WriteLine($"state:      {r.State}");
         CommandContext.Current.Out.WriteLine($"events:     {r.Events}");
         CommandContext.Current.Out.WriteLine($"parity:     {r.ParityKernel}");
+        CommandContext.Current.Out.WriteLine($"power:      {r.Power}");
         if (r.Recovery != null)
         {
             CommandContext.Current.Out.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}); run 'raidemu rebuild' to complete it");

@@ -17,7 +17,8 @@ internal sealed record StatusReport(
     RangeReport? Recovery,
     RangeReport? Resync,
     CheckReport? LastCheck,
-    string? Problem);
+    string? Problem,
+    string Power);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
 internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);

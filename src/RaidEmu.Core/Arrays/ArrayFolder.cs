@@ -68,7 +68,8 @@ public static partial class ArrayFolder
     /// <param name="force">Start a dirty, degraded RAID 5 anyway.</param>
     /// <param name="inspect">Open read-only for reporting, even an array that could not start.</param>
     /// <param name="clock">Time source for events.</param>
-    public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null)
+    /// <param name="wrap">Wraps each member file's device (a serving process puts it behind the power rail).</param>
+    public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null, Func<IBlockDevice, IBlockDevice>? wrap = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -86,7 +87,8 @@ public static partial class ArrayFolder
         {
             foreach (string file in files)
             {
-                sources.Add(new MemberSource(FileBlockDevice.Open(file, readOnly: inspect), file));
+                IBlockDevice device = FileBlockDevice.Open(file, readOnly: inspect);
+                sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
             }
 
             return RaidArray.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);

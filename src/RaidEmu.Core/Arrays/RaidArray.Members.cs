@@ -114,7 +114,8 @@ public sealed partial class RaidArray
     {
         lock (_stateGate)
         {
-            if (member.State == MemberState.Faulty || _disposed)
+            // After a power cut every member errors; none of them is at fault.
+            if (member.State == MemberState.Faulty || _disposed || _poweredOff)
             {
                 return;
             }
@@ -232,6 +233,11 @@ public sealed partial class RaidArray
     /// <summary>Writes the current state to every live member (in sync, rebuilding, spare). Faulty ones are left as they were, as md leaves them.</summary>
     private void WriteSuperblocks(bool bumpEvents)
     {
+        if (_poweredOff)
+        {
+            return;
+        }
+
         if (bumpEvents)
         {
             _events++;

@@ -19,6 +19,7 @@ public sealed partial class RaidArray : IBlockDevice
     private readonly bool _ownsDevices;
     private volatile Member?[] _slots;
     private volatile bool _failed;
+    private volatile bool _poweredOff;
     private ulong _events;
     private long _syncedUpTo;
     private bool _dirty;
@@ -257,8 +258,28 @@ public sealed partial class RaidArray : IBlockDevice
         }
     }
 
+    /// <summary>
+    /// The rail went off: from now on nothing more is written by the engine (no superblock, no clean mark),
+    /// no member is blamed for the errors that follow, and every I/O fails. Then drop the array with <see cref="Abandon"/>.
+    /// </summary>
+    public void PowerOff()
+    {
+        lock (_stateGate)
+        {
+            _poweredOff = true;
+        }
+    }
+
+    /// <summary>True once <see cref="PowerOff"/> was called.</summary>
+    public bool IsPoweredOff => _poweredOff;
+
     internal void ThrowIfFailed()
     {
+        if (_poweredOff)
+        {
+            throw new IOException($"array '{Name}' has no power");
+        }
+
         if (_failed)
         {
             throw FailedError("too many members are lost");

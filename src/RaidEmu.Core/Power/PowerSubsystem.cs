@@ -242,7 +242,9 @@ public sealed partial class PowerSubsystem
         int working = Supplies.Count(s => s.Working);
         int installed = Supplies.Count(s => s.Installed);
         int required = Math.Max(Config.MinNeeded, (int)Math.Ceiling(DemandWatts / Config.CapacityWatts));
-        var status = working < required || working == 0 || (CapacityWatts < DemandWatts && !HasStandby()) ? GroupStatus.Insufficient
+        // A failover group's standby is about to cover a shortfall; any other shortfall is insufficient power.
+        bool shortfall = CapacityWatts < DemandWatts && !(Config.Mode == RedundancyMode.Failover && HasStandby());
+        var status = working < required || working == 0 || shortfall ? GroupStatus.Insufficient
             : working <= required ? GroupStatus.NonRedundantSufficient
             : working == installed ? GroupStatus.FullyRedundant
             : GroupStatus.Degraded;

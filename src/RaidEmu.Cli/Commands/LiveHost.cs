@@ -1,0 +1,156 @@
+using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Power;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>
+/// The serving process's hold on an array: its lock, the live array behind the power rail, and the power
+/// subsystem. When the rail goes off, writes in flight are torn and the array stops; when power returns it
+/// comes back only through md's rules (dirty: resync; dirty and degraded RAID 5: only with start --force).
+/// </summary>
+internal sealed class LiveHost : IDisposable
+{
+    private readonly ArrayLock _lock;
+    private readonly Lock _gate = new();
+    private readonly EventLog _log;
+    private readonly int _seed;
+    private readonly Guid _uuid;
+    private List<PowerCutDevice> _disks = [];
+
+    public LiveHost(string folder, string purpose)
+    {
+        Folder = folder;
+        _lock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
+        try
+        {
+            _log = new EventLog(ArrayFolder.EventLogPath(folder));
+            _seed = int.TryParse(Environment.GetEnvironmentVariable("RAIDEMU_POWER_SEED"), out int seed) ? seed : 42;
+            var array = OpenArray(force: false);
+            _uuid = array.Uuid;
+            Volume = new LiveVolume(array);
+            Power = PowerFolder.Load(folder, array);
+            if (Power.Rail == RailState.Off)
+            {
+                array.Dispose();
+                throw new InvalidOperationException($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
+            }
+
+            Power.RailChanged += OnRail;
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    public string Folder { get; }
+
+    public LiveVolume Volume { get; }
+
+    public PowerSubsystem Power { get; }
+
+    public Lock PowerGate => _gate;
+
+    /// <summary>Starts the array again after it went down; <paramref name="force"/> accepts the write hole.</summary>
+    public RaidArray Restart(bool force)
+    {
+        lock (_gate)
+        {
+            if (Volume.Current is { } running)
+            {
+                return running;
+            }
+
+            if (Power.Rail == RailState.Off)
+            {
+                throw new InvalidOperationException("the array has no power; bring a supply back with 'raidemu psu' first");
+            }
+
+            var array = OpenArray(force);
+            Volume.Up(array);
+            Log("ArrayRestarted", $"array started after the power loss: {array.State.ToString().ToLowerInvariant()}{(array.PendingSync is { } kind ? $", {kind.ToString().ToLowerInvariant()} running" : "")}", array);
+            return array;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Power.RailChanged -= OnRail;
+            PowerFolder.Save(Folder, Power);
+            if (Volume.Current is { } array)
+            {
+                array.Flush();
+                array.Dispose();
+            }
+        }
+
+        _lock.Dispose();
+    }
+
+    private RaidArray OpenArray(bool force)
+    {
+        var disks = new List<PowerCutDevice>();
+        var array = ArrayFolder.Open(Folder, force, wrap: device =>
+        {
+            var disk = new PowerCutDevice(device);
+            disks.Add(disk);
+            return disk;
+        });
+        _disks = disks;
+        array.AutoRecover = true;
+        if (array.PendingSync != null)
+        {
+            array.StartBackgroundSync();
+        }
+
+        return array;
+    }
+
+    private void OnRail(RailState from, RailState to)
+    {
+        if (to == RailState.Off)
+        {
+            LosePower();
+        }
+        else if (from == RailState.Off && to == RailState.Good)
+        {
+            try
+            {
+                Restart(force: false);
+            }
+            catch (IOException ex)
+            {
+                Volume.Down(ex.Message);
+                Log("ArrayStartRefused", ex.Message, null);
+            }
+        }
+    }
+
+    /// <summary>Every disk's write in flight keeps a seeded random prefix of sectors; nothing more is written; clients get errors.</summary>
+    private void LosePower()
+    {
+        var array = Volume.Current;
+        if (array == null)
+        {
+            return;
+        }
+
+        array.PowerOff();
+        for (int i = 0; i < _disks.Count; i++)
+        {
+            _disks[i].Cut(new Random(_seed + i));
+        }
+
+        Volume.Down("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");
+        array.Abandon();
+        Log("ArrayPowerLost", $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
+    }
+
+    private void Log(string type, string details, RaidArray? array) =>
+        _log.Append(new ArrayEvent(Power.Now, _uuid, type, null, details, array?.EventCount ?? 0));
+}

@@ -1,0 +1,60 @@
+using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>
+/// What the front ends serve: the live array while it runs, and I/O errors while it is down (after a
+/// power loss, until it starts again). The array behind it can be replaced when it restarts.
+/// </summary>
+internal sealed class LiveVolume(RaidArray array) : IBlockDevice
+{
+    private volatile RaidArray? _current = array;
+    private volatile string _downReason = "";
+
+    public RaidArray? Current => _current;
+
+    public string DownReason => _downReason;
+
+    public long Length { get; } = array.Length;
+
+    public int SectorSize { get; } = array.SectorSize;
+
+    public void Up(RaidArray array) => _current = array;
+
+    public void Down(string reason)
+    {
+        _downReason = reason;
+        _current = null;
+    }
+
+    public void Read(long offset, Span<byte> destination) => Array.Read(offset, destination);
+
+    public void Write(long offset, ReadOnlySpan<byte> source) => Array.Write(offset, source);
+
+    public void Flush() => Array.Flush();
+
+    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        Read(offset, destination.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        Write(offset, source.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Flush();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private RaidArray Array => _current ?? throw new IOException($"the array is down: {_downReason}");
+}

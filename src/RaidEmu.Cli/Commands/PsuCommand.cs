@@ -1,0 +1,147 @@
+using System.Globalization;
+using RaidEmu.Cli.Options;
+using RaidEmu.Cli.Output;
+using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Power;
+
+namespace RaidEmu.Cli.Commands;
+
+/// <summary>raidemu psu: configure the power supplies, inject their failures, and report them.</summary>
+internal static class PsuCommand
+{
+    private static readonly string[] s_supplyActions = ["fail", "pull", "insert", "unplug", "plug", "repair", "promote"];
+
+    public static int Run(PsuOptions o)
+    {
+        string action = o.Action.ToLowerInvariant();
+        if (action is not ("setup" or "status" or "outage" or "load") && !s_supplyActions.Contains(action))
+        {
+            throw new UsageException($"unknown psu action '{o.Action}': use setup, status, fail, pull, insert, unplug, plug, repair, outage, load or promote");
+        }
+
+        if (s_supplyActions.Contains(action) && string.IsNullOrEmpty(o.Supply))
+        {
+            throw new UsageException($"psu {action} needs --supply ID (A, B, ...)");
+        }
+
+        var config = action == "setup" ? Setup(o) : null;
+        string log = ArrayFolder.EventLogPath(o.Array);
+        int before = File.Exists(log) ? EventLog.Read(log).Count : 0;
+        using (var handle = CommandContext.Current.Arrays.OpenPower(o.Array, change: action != "status", config))
+        {
+            var power = handle.Power;
+            switch (action)
+            {
+                case "status":
+                    Json.PrintOr(o.Json, Report(power), Print);
+                    return Runner.Ok;
+                case "setup":
+                    break;
+                case "fail":
+                    power.Fail(o.Supply!);
+                    break;
+                case "pull":
+                    power.Pull(o.Supply!);
+                    break;
+                case "insert":
+                    power.Insert(o.Supply!);
+                    break;
+                case "unplug":
+                    power.Unplug(o.Supply!);
+                    break;
+                case "plug":
+                    power.Plug(o.Supply!);
+                    break;
+                case "repair":
+                    power.Repair(o.Supply!);
+                    break;
+                case "promote":
+                    power.Promote(o.Supply!);
+                    break;
+                case "outage":
+                    power.Outage(o.Ms ?? throw new UsageException("psu outage needs --ms MS"), o.Feed);
+                    break;
+                case "load":
+                    power.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS"));
+                    break;
+            }
+
+            var output = CommandContext.Current.Out;
+            foreach (var e in EventLog.Read(log).Skip(before))
+            {
+                output.WriteLine(EventsCommand.Format(e));
+            }
+
+            output.WriteLine($"rail {power.Rail}, group {power.GroupStatus}, load {power.LoadWatts:0} W of {power.CapacityWatts:0} W");
+        }
+
+        return Runner.Ok;
+    }
+
+    private static PowerConfig Setup(PsuOptions o)
+    {
+        var defaults = new PowerConfig();
+        var mode = o.Mode?.ToLowerInvariant() switch
+        {
+            null or "sharing" => RedundancyMode.Sharing,
+            "n-plus-m" or "nplusm" => RedundancyMode.NPlusM,
+            "failover" => RedundancyMode.Failover,
+            "sparing" => RedundancyMode.Sparing,
+            _ => throw new UsageException($"unknown --mode '{o.Mode}': use sharing, n-plus-m, failover or sparing"),
+        };
+        bool capping = o.Capping?.ToLowerInvariant() switch
+        {
+            null or "off" => false,
+            "on" => true,
+            _ => throw new UsageException($"--capping takes on or off, not '{o.Capping}'"),
+        };
+        return new PowerConfig
+        {
+            Mode = mode,
+            Supplies = o.Supplies ?? defaults.Supplies,
+            CapacityWatts = o.Capacity ?? defaults.CapacityWatts,
+            MinNeeded = o.MinNeeded ?? defaults.MinNeeded,
+            HoldupMs = o.HoldupMs ?? defaults.HoldupMs,
+            WakeMs = o.WakeMs ?? defaults.WakeMs,
+            Feeds = o.Feeds ?? defaults.Feeds,
+            BaseLoadWatts = o.BaseLoad ?? defaults.BaseLoadWatts,
+            Capping = capping,
+        };
+    }
+
+    public static string ModeName(RedundancyMode mode) => mode switch
+    {
+        RedundancyMode.NPlusM => "n-plus-m",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
+
+    private static PsuReport Report(PowerSubsystem p) => new(
+        ModeName(p.Config.Mode),
+        p.Rail.ToString(),
+        Math.Round(p.LoadWatts, 1),
+        Math.Round(p.DemandWatts, 1),
+        p.CapacityWatts,
+        p.GroupStatus.ToString(),
+        p.Capped,
+        p.Config.MinNeeded,
+        p.Config.HoldupMs,
+        p.Config.WakeMs,
+        [.. p.Supplies.Select(s => new SupplyReport(s.Id, s.State.ToString(), s.Health, s.InputNormal ? "Normal" : "LossOfInput",
+            Math.Round(s.OutputWatts, 1), Math.Round(s.InputWatts, 1), s.CapacityWatts, s.Feed))]);
+
+    private static void Print(PsuReport r)
+    {
+        var output = CommandContext.Current.Out;
+        output.WriteLine($"mode:    {r.Mode} (min needed {r.MinNeeded}, hold-up {r.HoldupMs.ToString(CultureInfo.InvariantCulture)} ms, standby wake {r.WakeMs.ToString(CultureInfo.InvariantCulture)} ms)");
+        output.WriteLine($"rail:    {r.Rail}");
+        output.WriteLine($"group:   {r.GroupStatus}");
+        output.WriteLine($"load:    {r.LoadWatts:0} W of {r.CapacityWatts:0} W{(r.Capped ? $" (capped; {r.DemandWatts:0} W asked)" : "")}");
+        output.WriteLine();
+        output.WriteLine("SUPPLY  STATE               HEALTH    INPUT        OUTPUT   AC IN    CAPACITY  FEED");
+        foreach (var s in r.Supplies)
+        {
+            output.WriteLine($"{s.Id,-7} {s.State,-19} {s.Health,-9} {s.Input,-12} {s.OutputWatts,5:0} W  {s.InputWatts,5:0} W  {s.CapacityWatts,5:0} W   {s.Feed}");
+        }
+    }
+}
