@@ -5,6 +5,7 @@ using RaidEmu.Benchmarks.Figures;
 if (args.Length == 2 && args[0] == "figures")
 {
     LayoutFigure.Draw(Path.Combine(args[1], "raid5-left-symmetric.png"));
+    FailoverFigure.Draw(Path.Combine(args[1], "psu-failover-timeline.png"));
     return;
 }
 
