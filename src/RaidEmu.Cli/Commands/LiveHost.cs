@@ -27,7 +27,7 @@ internal sealed class LiveHost : IDisposable
         {
             _log = new EventLog(ArrayFolder.EventLogPath(folder));
             _seed = int.TryParse(Environment.GetEnvironmentVariable("RAIDEMU_POWER_SEED"), out int seed) ? seed : 42;
-            var array = OpenArray(force: false);
+            var array = OpenArray(force: false, startSync: true);
             _uuid = array.Uuid;
             Volume = new LiveVolume(array);
             Power = PowerFolder.Load(folder, array);
@@ -69,9 +69,10 @@ internal sealed class LiveHost : IDisposable
                 throw new InvalidOperationException("the array has no power; bring a supply back with 'raidemu psu' first");
             }
 
-            var array = OpenArray(force);
-            Volume.Up(array);
+            var array = OpenArray(force, startSync: false);
             Log("ArrayRestarted", $"array started after the power loss: {array.State.ToString().ToLowerInvariant()}{(array.PendingSync is { } kind ? $", {kind.ToString().ToLowerInvariant()} running" : "")}", array);
+            StartSync(array);
+            Volume.Up(array);
             return array;
         }
     }
@@ -92,7 +93,7 @@ internal sealed class LiveHost : IDisposable
         _lock.Dispose();
     }
 
-    private RaidArray OpenArray(bool force)
+    private RaidArray OpenArray(bool force, bool startSync)
     {
         var disks = new List<PowerCutDevice>();
         var array = ArrayFolder.Open(Folder, force, wrap: device =>
@@ -102,13 +103,21 @@ internal sealed class LiveHost : IDisposable
             return disk;
         });
         _disks = disks;
+        if (startSync)
+        {
+            StartSync(array);
+        }
+
+        return array;
+    }
+
+    private static void StartSync(RaidArray array)
+    {
         array.AutoRecover = true;
         if (array.PendingSync != null)
         {
             array.StartBackgroundSync();
         }
-
-        return array;
     }
 
     private void OnRail(RailState from, RailState to)

@@ -43,7 +43,7 @@ public static class PowerFolder
     {
         ArgumentNullException.ThrowIfNull(array);
         var saved = Read(folder);
-        return new PowerSubsystem(
+        var power = new PowerSubsystem(
             replace ?? saved?.Config ?? new PowerConfig(),
             array.Members.Count,
             array.Uuid,
@@ -52,6 +52,17 @@ public static class PowerFolder
             DateTimeOffset.UtcNow,
             replace == null ? saved?.Supplies : null,
             replace == null ? saved?.Rail ?? RailState.Good : RailState.Good);
+
+        // A folder-backed array lives in real time: its log's timestamps stay in order with the array's own events.
+        power.WaitUntil = due =>
+        {
+            var wait = due - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                Thread.Sleep(wait);
+            }
+        };
+        return power;
     }
 
     /// <summary>Saves the subsystem's state atomically.</summary>

@@ -58,6 +58,12 @@ public sealed partial class PowerSubsystem
     /// <summary>The configuration.</summary>
     public PowerConfig Config { get; private set; }
 
+    /// <summary>
+    /// When set, called with each scheduled time before it is played, so a real array lives through the
+    /// same milliseconds (a standby that takes 2 s keeps the power off for 2 s). Tests leave it unset.
+    /// </summary>
+    public Action<DateTimeOffset>? WaitUntil { get; set; }
+
     /// <summary>Member disks drawing power.</summary>
     public int Disks { get; }
 
@@ -133,6 +139,7 @@ public sealed partial class PowerSubsystem
     private void Step()
     {
         var next = _queue.OrderBy(q => q.Due).ThenBy(q => q.Seq).First();
+        WaitUntil?.Invoke(next.Due);
         _queue.Remove(next);
         Now = next.Due;
         next.Act();
