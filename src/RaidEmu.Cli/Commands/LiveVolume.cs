@@ -34,24 +34,6 @@ internal sealed class LiveVolume(RaidArray array) : IBlockDevice
 
     public void Flush() => Array.Flush();
 
-    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        Read(offset, destination.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-    {
-        Write(offset, source.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
-
     public void Dispose()
     {
     }

@@ -172,27 +172,6 @@ public sealed partial class RaidArray : IBlockDevice
         ThrowIfFailed();
     }
 
-    /// <inheritdoc />
-    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        Read(offset, destination.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-    {
-        Write(offset, source.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>
     /// Orderly stop: waits for background work, flushes, marks the array clean (as md does when idle) and
     /// closes the members when the array owns them.

@@ -67,27 +67,6 @@ public sealed class FaultyBlockDevice : IBlockDevice
     }
 
     /// <inheritdoc />
-    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        Read(offset, destination.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-    {
-        Write(offset, source.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public void Dispose()
     {
         if (_ownsInner)
