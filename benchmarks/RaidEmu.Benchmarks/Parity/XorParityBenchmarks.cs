@@ -7,7 +7,7 @@ namespace RaidEmu.Benchmarks.Parity;
 /// The XOR kernel per tier, on 64-byte-aligned native buffers. Throughput is GB/s of source data:
 /// Sources x BlockBytes / mean time (the same unit as reference/parity-perf.md).
 /// </summary>
-[MemoryDiagnoser]
+[Config(typeof(Columns))]
 public unsafe class XorParityBenchmarks : IDisposable
 {
     private AlignedBuffer[] _sources = [];
@@ -19,11 +19,6 @@ public unsafe class XorParityBenchmarks : IDisposable
 
     [Params(4, 8)]
     public int Sources { get; set; }
-
-    [ParamsSource(nameof(Kernels))]
-    public ParityKernel Kernel { get; set; }
-
-    public static IEnumerable<ParityKernel> Kernels => Enum.GetValues<ParityKernel>().Where(XorParity.IsSupported);
 
     [GlobalSetup]
     public void Setup()
@@ -51,12 +46,34 @@ public unsafe class XorParityBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    [Benchmark(Baseline = true)]
+    public void Scalar() => Run(ParityKernel.Scalar);
+
     [Benchmark]
-    public void Xor()
+    public void Vector128() => Run(ParityKernel.Vector128);
+
+    [Benchmark]
+    public void Vector256() => Run(ParityKernel.Vector256);
+
+    [Benchmark]
+    public void Vector512() => Run(ParityKernel.Vector512);
+
+    private void Run(ParityKernel kernel)
     {
+        // A tier this CPU lacks throws PlatformNotSupportedException, which BenchmarkDotNet reports as failed.
         fixed (nint* sources = _pointers)
         {
-            XorParity.Xor((byte**)sources, Sources, _parity.Pointer, BlockBytes, Kernel);
+            if (!XorParity.IsSupported(kernel))
+            {
+                throw new PlatformNotSupportedException($"{kernel} is not accelerated here");
+            }
+
+            XorParity.Xor((byte**)sources, Sources, _parity.Pointer, BlockBytes, kernel);
         }
+    }
+
+    private sealed class Columns : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public Columns() => AddColumn(new SourceThroughputColumn());
     }
 }
