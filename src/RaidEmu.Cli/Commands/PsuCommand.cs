@@ -10,14 +10,14 @@ namespace RaidEmu.Cli.Commands;
 /// <summary>raidemu psu: configure the power supplies, inject their failures, and report them.</summary>
 internal static class PsuCommand
 {
-    private static readonly string[] s_supplyActions = ["fail", "pull", "insert", "unplug", "plug", "repair", "promote"];
+    private static readonly string[] s_supplyActions = ["fail", "pull", "insert", "unplug", "plug", "repair", "predict", "promote"];
 
     public static int Run(PsuOptions o)
     {
         string action = o.Action.ToLowerInvariant();
         if (action is not ("setup" or "status" or "outage" or "load") && !s_supplyActions.Contains(action))
         {
-            throw new UsageException($"unknown psu action '{o.Action}': use setup, status, fail, pull, insert, unplug, plug, repair, outage, load or promote");
+            throw new UsageException($"unknown psu action '{o.Action}': use setup, status, fail, pull, insert, unplug, plug, repair, predict, outage, load or promote");
         }
 
         if (s_supplyActions.Contains(action) && string.IsNullOrEmpty(o.Supply))
@@ -37,6 +37,7 @@ internal static class PsuCommand
                     Json.PrintOr(o.Json, Report(power), Print);
                     return Runner.Ok;
                 case "setup":
+                    power.ReportSetup();
                     break;
                 case "fail":
                     power.Fail(o.Supply!);
@@ -45,7 +46,10 @@ internal static class PsuCommand
                     power.Pull(o.Supply!);
                     break;
                 case "insert":
-                    power.Insert(o.Supply!);
+                    power.Insert(o.Supply!, o.Capacity);
+                    break;
+                case "predict":
+                    power.Predict(o.Supply!);
                     break;
                 case "unplug":
                     power.Unplug(o.Supply!);
@@ -90,12 +94,8 @@ internal static class PsuCommand
             "sparing" => RedundancyMode.Sparing,
             _ => throw new UsageException($"unknown --mode '{o.Mode}': use sharing, n-plus-m, failover or sparing"),
         };
-        bool capping = o.Capping?.ToLowerInvariant() switch
-        {
-            null or "off" => false,
-            "on" => true,
-            _ => throw new UsageException($"--capping takes on or off, not '{o.Capping}'"),
-        };
+        bool capping = OnOff(o.Capping, "--capping");
+        bool hotSpare = OnOff(o.HotSpare, "--hot-spare");
         return new PowerConfig
         {
             Mode = mode,
@@ -107,8 +107,16 @@ internal static class PsuCommand
             Feeds = o.Feeds ?? defaults.Feeds,
             BaseLoadWatts = o.BaseLoad ?? defaults.BaseLoadWatts,
             Capping = capping,
+            HotSpare = hotSpare,
         };
     }
+
+    private static bool OnOff(string? value, string option) => value?.ToLowerInvariant() switch
+    {
+        null or "off" => false,
+        "on" => true,
+        _ => throw new UsageException($"{option} takes on or off, not '{value}'"),
+    };
 
     public static string ModeName(RedundancyMode mode) => mode switch
     {

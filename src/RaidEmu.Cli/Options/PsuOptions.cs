@@ -3,11 +3,11 @@ using CommandLine;
 namespace RaidEmu.Cli.Options;
 
 /// <summary>raidemu psu ACTION ARRAY.</summary>
-[Verb("psu", HelpText = "The array's power supplies: setup, status, fail, pull, insert, unplug, plug, repair, outage, load, promote.")]
+[Verb("psu", HelpText = "The array's power supplies: setup, status, fail, pull, insert, unplug, plug, repair, predict, outage, load, promote.")]
 public sealed class PsuOptions
 {
     /// <summary>What to do.</summary>
-    [Value(0, MetaName = "ACTION", Required = true, HelpText = "setup, status, fail, pull, insert, unplug, plug, repair, outage, load or promote.")]
+    [Value(0, MetaName = "ACTION", Required = true, HelpText = "setup, status, fail, pull, insert, unplug, plug, repair, predict, outage, load or promote.")]
     public string Action { get; set; } = "";
 
     /// <summary>The array folder.</summary>
@@ -27,7 +27,7 @@ public sealed class PsuOptions
     public int? Supplies { get; set; }
 
     /// <summary>Capacity of each.</summary>
-    [Option("capacity", HelpText = "setup: each supply's capacity in watts.")]
+    [Option("capacity", HelpText = "setup: each supply's capacity in watts; insert: the inserted unit's rating, when it differs.")]
     public double? Capacity { get; set; }
 
     /// <summary>MinNeeded.</summary>
@@ -53,6 +53,10 @@ public sealed class PsuOptions
     /// <summary>Capping.</summary>
     [Option("capping", HelpText = "setup: on or off (default off).")]
     public string? Capping { get; set; }
+
+    /// <summary>Hot-spare thresholds.</summary>
+    [Option("hot-spare", HelpText = "setup, failover only: on wakes a standby above 50 % load and sleeps it below 20 % (default off).")]
+    public string? HotSpare { get; set; }
 
     /// <summary>Outage length.</summary>
     [Option("ms", HelpText = "outage: dropout length in ms.")]

@@ -30,6 +30,12 @@ public sealed record PowerConfig
     /// <summary>Limit the load to the capacity left instead of losing power when capacity falls below it.</summary>
     public bool Capping { get; init; }
 
+    /// <summary>
+    /// Failover groups only: wake a standby to share once the load passes 50 % of the active capacity, and put
+    /// it back to sleep below 20 % of one unit, at most one change a second (Dell's "Hot Spare").
+    /// </summary>
+    public bool HotSpare { get; init; }
+
     /// <summary>Each member disk's idle draw (a 3.5" drive: 5-9 W).</summary>
     public double DiskWatts { get; init; } = 8;
 }

@@ -53,6 +53,8 @@ public static class PowerFolder
             replace == null ? saved?.Supplies : null,
             replace == null ? saved?.Rail ?? RailState.Good : RailState.Good);
 
+        power.WallClock = () => DateTimeOffset.UtcNow;
+
         // A folder-backed array lives in real time: its log's timestamps stay in order with the array's own events.
         power.WaitUntil = due =>
         {

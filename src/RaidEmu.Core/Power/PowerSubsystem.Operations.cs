@@ -19,13 +19,44 @@ public sealed partial class PowerSubsystem
         Log("PowerSupplyRemoved", "Power.1.2.PowerSupplyRemoved", "08h/00 deasserted", s.Id, "removed from its bay", false);
     }, "already absent");
 
-    /// <summary>A supply is put back: it counts once its PWOK comes up.</summary>
-    public void Insert(string id) => Act(id, s => s.State == SupplyState.Absent, s =>
+    /// <summary>
+    /// A supply is put back (a unit of another rating when <paramref name="capacityWatts"/> differs): it counts
+    /// once its PWOK comes up, and a mismatched unit counts only at the group's rating.
+    /// </summary>
+    public void Insert(string id, double? capacityWatts = null) => Act(id, s => s.State == SupplyState.Absent, s =>
     {
         s.State = SupplyState.UnavailableOffline;
+        s.PredictedFailure = false;
         Log("PowerSupplyInserted", "Power.1.2.PowerSupplyInserted", "08h/00", s.Id, $"inserted; counts after PWOK in {PowerGoodDelayMs} ms", false);
+        if (capacityWatts is { } rating && Math.Abs(rating - Config.CapacityWatts) > 0.5)
+        {
+            Log("PowerSupplyConfigurationError", "Power.1.2.PowerSupplyWarning", "08h/06 (event data 3 = 03h: rating)", s.Id,
+                $"a {rating:0} W unit among {Config.CapacityWatts:0} W units; it counts as {Math.Min(rating, Config.CapacityWatts):0} W", false);
+            s.CapacityWatts = Math.Min(rating, Config.CapacityWatts);
+        }
+
         Schedule(PowerGoodDelayMs, $"PWOK {s.Id}", () => s.State = ReadyState());
     }, "not absent");
+
+    /// <summary>The supply predicts its own failure: health Warning, still delivering until it really fails.</summary>
+    public void Predict(string id) => Act(id, s => s.State != SupplyState.Absent && !s.PredictedFailure, s =>
+    {
+        s.PredictedFailure = true;
+        Log("PowerSupplyPredictiveFailure", "Power.1.2.PowerSupplyPredictiveFailure", "08h/02", s.Id, "failure predicted; replace it soon", false);
+    }, "absent or already predicting failure");
+
+    /// <summary>Logs the configuration just set up, warning when the feeds cannot give grid redundancy.</summary>
+    public void ReportSetup()
+    {
+        CatchUp();
+        var c = Config;
+        Log("PowerSetup", null, null, null, $"{c.Supplies} x {c.CapacityWatts:0} W, {c.Mode}, min needed {c.MinNeeded}, hold-up {c.HoldupMs} ms, wake {c.WakeMs} ms, {c.Feeds} feed(s), capping {(c.Capping ? "on" : "off")}", false);
+        if (c.Feeds > 1 && c.Supplies % c.Feeds != 0)
+        {
+            Log("PowerSupplyConfigurationError", "Power.1.2.PowerSupplyWarning", null, null,
+                $"grid redundancy impossible: {c.Supplies} supplies cannot be split evenly over {c.Feeds} feeds", false);
+        }
+    }
 
     /// <summary>The supply's input cord is pulled (its feed still has power).</summary>
     public void Unplug(string id) => Act(id, s => s.InputNormal, s =>
@@ -41,6 +72,7 @@ public sealed partial class PowerSubsystem
     public void Repair(string id) => Act(id, s => s.State == SupplyState.Failed, s =>
     {
         s.State = ReadyState();
+        s.PredictedFailure = false;
         Log("PowerSupplyRestored", "Power.1.2.PowerSupplyRestored", "08h/01 deasserted", s.Id, "repaired", false);
     }, "not failed");
 
@@ -68,6 +100,7 @@ public sealed partial class PowerSubsystem
             throw new ArgumentException($"--feed must be 0 to {Config.Feeds - 1}");
         }
 
+        CatchUp();
         var hit = Supplies.Where(s => s.InputNormal && (feed == null || s.Feed == feed)).ToList();
         foreach (var supply in hit)
         {
@@ -94,6 +127,7 @@ public sealed partial class PowerSubsystem
             throw new ArgumentException("--watts must not be negative");
         }
 
+        CatchUp();
         Config = Config with { BaseLoadWatts = watts };
         Log("LoadChanged", null, null, null, $"base load set to {watts:0} W; demand {DemandWatts:0} W", false);
         Evaluate(quiet: false);
@@ -114,6 +148,7 @@ public sealed partial class PowerSubsystem
 
     private void Act(string id, Func<PowerSupply, bool> allowed, Action<PowerSupply> change, string refusal)
     {
+        CatchUp();
         var supply = Supplies.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"there is no supply {id} (supplies: {string.Join(", ", Supplies.Select(s => s.Id))})");
         if (!allowed(supply))

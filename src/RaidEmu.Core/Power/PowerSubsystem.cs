@@ -19,6 +19,8 @@ public sealed partial class PowerSubsystem
     private long _holdupToken;
     private bool _capped;
     private bool _promotionPending;
+    private bool _hysteresisPending;
+    private DateTimeOffset _lastSpareChange = DateTimeOffset.MinValue;
     private GroupStatus? _group;
 
     /// <summary>Creates the subsystem for an array of <paramref name="disks"/> members, starting at <paramref name="now"/>.</summary>
@@ -44,6 +46,8 @@ public sealed partial class PowerSubsystem
             {
                 supply.State = saved.State;
                 supply.InputNormal = saved.InputNormal;
+                supply.CapacityWatts = saved.CapacityWatts ?? config.CapacityWatts;
+                supply.PredictedFailure = saved.PredictedFailure;
             }
 
             Supplies.Add(supply);
@@ -79,6 +83,15 @@ public sealed partial class PowerSubsystem
     /// <summary>What the system asks for: base load plus every disk.</summary>
     public double DemandWatts => Config.BaseLoadWatts + (Disks * Config.DiskWatts);
 
+    /// <summary>Brings the simulated present up to the real one before an operation.</summary>
+    private void CatchUp()
+    {
+        if (WallClock?.Invoke() is { } wall && wall > Now)
+        {
+            Now = wall;
+        }
+    }
+
     /// <summary>What it gets: the demand, or the capacity when capped.</summary>
     public double LoadWatts => Rail == RailState.Off ? 0 : Math.Min(DemandWatts, _capped ? CapacityWatts : DemandWatts);
 
@@ -96,7 +109,10 @@ public sealed partial class PowerSubsystem
 
     /// <summary>What to save in the array folder.</summary>
     public PowerSnapshot Snapshot() =>
-        new(Config, [.. Supplies.Select(s => new SupplySnapshot(s.Id, s.State, s.InputNormal))], Rail);
+        new(Config, [.. Supplies.Select(s => new SupplySnapshot(s.Id, s.State, s.InputNormal, s.CapacityWatts == Config.CapacityWatts ? null : s.CapacityWatts, s.PredictedFailure))], Rail);
+
+    /// <summary>When set, the present of the real world: each operation starts no earlier than it.</summary>
+    public Func<DateTimeOffset>? WallClock { get; set; }
 
     /// <summary>Moves simulated time on by <paramref name="time"/>, playing whatever falls due.</summary>
     public void Advance(TimeSpan time)
@@ -225,6 +241,11 @@ public sealed partial class PowerSubsystem
             }
         }
 
+        if (Config.HotSpare && Config.Mode == RedundancyMode.Failover && Rail == RailState.Good)
+        {
+            BalanceHotSpare();
+        }
+
         Distribute();
         UpdateGroup(quiet);
         var sample = new PowerSample(Now, LoadWatts, CapacityWatts, Rail);
@@ -282,6 +303,51 @@ public sealed partial class PowerSubsystem
             default:
                 Log("PowerSupplyGroupCritical", "Power.1.2.PowerSupplyGroupCritical", "0Bh/05", null, $"insufficient ({counts}, {CapacityWatts:0} W for {DemandWatts:0} W)", quiet);
                 break;
+        }
+    }
+
+    /// <summary>Wakes a standby above 50 % of the active capacity and puts one back to sleep below 20 % of a unit, at most once a second.</summary>
+    private void BalanceHotSpare()
+    {
+        var active = Supplies.Where(s => s.Delivering).ToList();
+        var standby = Supplies.FirstOrDefault(s => s.State == SupplyState.StandbySpare && s.InputNormal);
+        bool wake = standby != null && !_promotionPending && DemandWatts > 0.5 * active.Sum(s => s.CapacityWatts);
+        bool sleep = active.Count >= 2 && DemandWatts < 0.2 * Config.CapacityWatts;
+        if (!wake && !sleep)
+        {
+            return;
+        }
+
+        var since = Now - _lastSpareChange;
+        if (since < TimeSpan.FromSeconds(1))
+        {
+            // Hysteresis: look again once a second has passed since the last change, never flap faster.
+            if (!_hysteresisPending)
+            {
+                _hysteresisPending = true;
+                Schedule((TimeSpan.FromSeconds(1) - since).TotalMilliseconds, "hot-spare hysteresis", () => _hysteresisPending = false);
+            }
+
+            return;
+        }
+
+        _lastSpareChange = Now;
+        if (wake)
+        {
+            _promotionPending = true;
+            Log("StandbyWaking", null, null, standby!.Id, $"load {DemandWatts:0} W is above 50 % of the active capacity", false);
+            Schedule(Config.WakeMs, $"wake {standby.Id}", () =>
+            {
+                _promotionPending = false;
+                standby.State = SupplyState.Enabled;
+                Log("StandbyPromoted", "ResourceEvent.1.4.ResourceStateChanged", "08h/07 deasserted", standby.Id, "now sharing the load", false);
+            });
+        }
+        else
+        {
+            var idle = active[^1];
+            idle.State = SupplyState.StandbySpare;
+            Log("StandbySleeping", "ResourceEvent.1.4.ResourceStateChanged", "08h/07", idle.Id, $"load {DemandWatts:0} W is below 20 % of one unit; back to standby", false);
         }
     }
 

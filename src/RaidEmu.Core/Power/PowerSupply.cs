@@ -15,7 +15,7 @@ public sealed class PowerSupply
     public string Id { get; }
 
     /// <summary>Rated output.</summary>
-    public double CapacityWatts { get; }
+    public double CapacityWatts { get; set; }
 
     /// <summary>The input feed it is plugged into.</summary>
     public int Feed { get; }
@@ -29,8 +29,11 @@ public sealed class PowerSupply
     /// <summary>What it delivers now.</summary>
     public double OutputWatts { get; set; }
 
+    /// <summary>The unit has predicted its own failure (PMBus warning): still working, no longer trusted.</summary>
+    public bool PredictedFailure { get; set; }
+
     /// <summary>Redfish Health.</summary>
-    public string Health => State == SupplyState.Failed ? "Critical" : InputNormal ? "OK" : "Warning";
+    public string Health => State == SupplyState.Failed ? "Critical" : InputNormal && !PredictedFailure ? "OK" : "Warning";
 
     /// <summary>Delivering, or able to once promoted.</summary>
     public bool Working => State is SupplyState.Enabled or SupplyState.StandbySpare && InputNormal;

@@ -4,4 +4,6 @@ namespace RaidEmu.Core.Power;
 /// <param name="Id">A, B, ...</param>
 /// <param name="State">Redfish State.</param>
 /// <param name="InputNormal">Input present.</param>
-public sealed record SupplySnapshot(string Id, SupplyState State, bool InputNormal);
+/// <param name="CapacityWatts">Its capacity, when it differs from the group's (a mismatched unit).</param>
+/// <param name="PredictedFailure">It predicted its own failure.</param>
+public sealed record SupplySnapshot(string Id, SupplyState State, bool InputNormal, double? CapacityWatts = null, bool PredictedFailure = false);

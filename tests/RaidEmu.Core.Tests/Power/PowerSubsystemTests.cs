@@ -138,6 +138,81 @@ public sealed class PowerSubsystemTests
     }
 
     [TestMethod]
+    public void HotSpare_WakesAbove50Percent_SleepsBelow20Percent_NeverFlapsFasterThanOncePerSecond()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.Failover, Supplies = 2, CapacityWatts = 750, BaseLoadWatts = 300, HotSpare = true });
+        Assert.AreEqual(SupplyState.StandbySpare, power.Supplies[1].State, "40 % load: the spare sleeps");
+        power.SetBaseLoad(450);
+        Assert.AreEqual(SupplyState.Enabled, power.Supplies[1].State, "60 % load: the spare wakes and shares");
+        Assert.AreEqual(225, power.Supplies[0].OutputWatts, 0.01);
+        var woke = power.Now;
+        power.SetBaseLoad(100);
+        Assert.AreEqual(SupplyState.StandbySpare, power.Supplies[1].State, "below 20 % of one unit it sleeps again");
+        Assert.IsTrue(sink.Events.Single(e => e.Type == "StandbySleeping").Time - woke >= TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(0.2),
+            "hysteresis: the second change waited until a second after the first");
+        Assert.IsFalse(power.Timeline.Any(s => s.Rail == RailState.Off));
+    }
+
+    [TestMethod]
+    public void LoadStep_WhileTheSpareSleeps_TripsWithoutCapping_IsCappedWithIt()
+    {
+        var (tripped, _) = Make(new PowerConfig { Mode = RedundancyMode.Failover, CapacityWatts = 800, BaseLoadWatts = 400, WakeMs = 2000 });
+        tripped.SetBaseLoad(1000);
+        Assert.IsTrue(tripped.Timeline.Any(s => s.Rail == RailState.Off), "a step above one unit, faster than the spare wakes, loses power");
+
+        var (capped, _) = Make(new PowerConfig { Mode = RedundancyMode.Failover, CapacityWatts = 800, BaseLoadWatts = 400, WakeMs = 2000, Capping = true });
+        capped.SetBaseLoad(1000);
+        Assert.IsFalse(capped.Timeline.Any(s => s.Rail == RailState.Off));
+        Assert.IsTrue(capped.Timeline.Any(s => s.LoadWatts == 800), "held at one unit's capacity until the spare is up");
+        Assert.AreEqual(1000, capped.LoadWatts, 0.01, "both units carry the full load once the spare has woken");
+    }
+
+    [TestMethod]
+    public void PredictiveFailure_WarnsButStaysFullyRedundantUntilTheUnitFails()
+    {
+        var (power, sink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        power.Predict("A");
+        Assert.AreEqual("Warning", power.Supplies[0].Health);
+        Assert.AreEqual(GroupStatus.FullyRedundant, power.GroupStatus);
+        Assert.AreEqual("08h/02", sink.Events.Single().Ipmi);
+        power.Fail("A");
+        Assert.AreEqual(GroupStatus.NonRedundantSufficient, power.GroupStatus);
+    }
+
+    [TestMethod]
+    public void MismatchedUnit_IsAConfigurationError_CountedAtTheGroupRating()
+    {
+        var (power, sink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        power.Pull("B");
+        power.Insert("B", 1100);
+        var error = sink.Events.Single(e => e.Type == "PowerSupplyConfigurationError");
+        StringAssert.StartsWith(error.Ipmi, "08h/06");
+        Assert.AreEqual(1600, power.CapacityWatts, "the 1100 W unit counts as 800 W");
+    }
+
+    [TestMethod]
+    public void Reinsertion_CountsOnlyAfterPowerGood_ThenGroupNormal()
+    {
+        var (power, sink) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        power.Pull("A");
+        var inserted = power.Now;
+        power.Insert("A");
+        Assert.AreEqual(SupplyState.Enabled, power.Supplies[0].State);
+        var normal = sink.Events.Last(e => e.Type == "PowerSupplyGroupNormal");
+        Assert.AreEqual("0Bh/00", normal.Ipmi);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(100), normal.Time - inserted, "the unit counts once PWOK is up");
+        AssertOrder(sink, "PowerSupplyRemoved", "PowerSupplyGroupWarning", "PowerSupplyInserted", "PowerSupplyGroupNormal");
+    }
+
+    [TestMethod]
+    public void UnbalancedFeeds_WarnThatGridRedundancyIsImpossible()
+    {
+        var (power, sink) = Make(new PowerConfig { Supplies = 3, Feeds = 2, BaseLoadWatts = 600 });
+        power.ReportSetup();
+        StringAssert.Contains(sink.Events.Single(e => e.Type == "PowerSupplyConfigurationError").Details, "grid redundancy impossible");
+    }
+
+    [TestMethod]
     public void BadConfigurationAndUnknownSupplies_AreRefused()
     {
         Assert.ThrowsExactly<ArgumentException>(() => Make(new PowerConfig { Supplies = 2, MinNeeded = 3 }));
