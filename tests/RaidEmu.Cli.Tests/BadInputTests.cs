@@ -2,7 +2,9 @@ using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests;
 
+// The tests share two arrays, and a command that reads or writes one holds its lock: one at a time.
 [TestClass]
+[DoNotParallelize]
 public sealed class BadInputTests
 {
     private static TempFolder s_tmp = null!;

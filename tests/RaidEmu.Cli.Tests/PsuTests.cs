@@ -59,6 +59,19 @@ public sealed class PsuTests
     }
 
     [TestMethod]
+    public void PerSupplyHoldup_FromTheCommandLine_RidesThroughADropout()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("holdup");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "2M", "--assume-clean").Ok();
+        Cli.Run("psu", "setup", array, "--mode", "sharing", "--supplies", "2", "--capacity", "800", "--holdup-ms", "12,A=40").Ok();
+        string output = Cli.Run("psu", "outage", array, "--ms", "25").Ok().Out;
+        Assert.IsFalse(output.Contains("ChassisPoweredOff", StringComparison.Ordinal), output);
+        Cli.Run("psu", "setup", array, "--mode", "sharing", "--supplies", "2", "--capacity", "800").Ok();
+        StringAssert.Contains(Cli.Run("psu", "outage", array, "--ms", "25").Ok().Out, "ChassisPoweredOff");
+    }
+
+    [TestMethod]
     public void BadPsuInput_IsRefused()
     {
         using var tmp = new TempFolder();
@@ -70,6 +83,8 @@ public sealed class PsuTests
         Cli.Run("psu", "setup", array, "--mode", "quantum").Fails(2, "unknown --mode");
         Cli.Run("psu", "setup", array, "--supplies", "2", "--min-needed", "3").Fails(2, "--min-needed must be 1 to 2");
         Cli.Run("psu", "outage", array).Fails(2, "needs --ms");
+        Cli.Run("psu", "setup", array, "--holdup-ms", "12,AB=3").Fails(2, "is not MS or MS,ID=MS");
+        Cli.Run("psu", "setup", array, "--capping", "maybe").Fails(2, "--capping takes on or off");
         Cli.Run("psu", "plug", array, "--supply", "A").Fails(1, "input already normal");
     }
 }

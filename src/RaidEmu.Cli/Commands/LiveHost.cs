@@ -17,6 +17,9 @@ internal sealed class LiveHost : IDisposable
     private readonly EventLog _log;
     private readonly int _seed;
     private readonly Guid _uuid;
+    private static readonly TimeSpan s_activityPeriod = TimeSpan.FromMilliseconds(500);
+    private readonly Timer? _activity;
+    private long _lastBytes;
     private List<PowerCutDevice> _disks = [];
 
     public LiveHost(string folder, string purpose)
@@ -38,6 +41,7 @@ internal sealed class LiveHost : IDisposable
             }
 
             Power.RailChanged += OnRail;
+            _activity = new Timer(_ => ReportActivity(), null, s_activityPeriod, s_activityPeriod);
         }
         catch
         {
@@ -79,6 +83,7 @@ internal sealed class LiveHost : IDisposable
 
     public void Dispose()
     {
+        _activity?.Dispose();
         lock (_gate)
         {
             Power.RailChanged -= OnRail;
@@ -117,6 +122,31 @@ internal sealed class LiveHost : IDisposable
         if (array.PendingSync != null)
         {
             array.StartBackgroundSync();
+        }
+    }
+
+    /// <summary>Disks draw more while they do I/O: tell the power model whether they did in the last period.</summary>
+    private void ReportActivity()
+    {
+        if (!_gate.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            long bytes = Volume.Current?.Members.Sum(m => m.BytesRead + m.BytesWritten) ?? _lastBytes;
+            bool active = bytes != _lastBytes;
+            _lastBytes = bytes;
+            if (active != Power.DisksActive)
+            {
+                Power.SetDiskActivity(active);
+                PowerFolder.Save(Folder, Power);
+            }
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 

@@ -102,13 +102,48 @@ internal static class PsuCommand
             Supplies = o.Supplies ?? defaults.Supplies,
             CapacityWatts = o.Capacity ?? defaults.CapacityWatts,
             MinNeeded = o.MinNeeded ?? defaults.MinNeeded,
-            HoldupMs = o.HoldupMs ?? defaults.HoldupMs,
-            WakeMs = o.WakeMs ?? defaults.WakeMs,
+            HoldupMs = Times(o.HoldupMs, "--holdup-ms", defaults.HoldupMs, out var holdups),
+            HoldupOverrides = holdups,
+            WakeMs = Times(o.WakeMs, "--wake-ms", defaults.WakeMs, out var wakes),
+            WakeOverrides = wakes,
             Feeds = o.Feeds ?? defaults.Feeds,
             BaseLoadWatts = o.BaseLoad ?? defaults.BaseLoadWatts,
             Capping = capping,
             HotSpare = hotSpare,
         };
+    }
+
+    /// <summary>"12" or "12,A=20,B=16": a default time and per-supply overrides, in ms.</summary>
+    private static double Times(string? text, string option, double fallback, out Dictionary<string, double> overrides)
+    {
+        overrides = [];
+        if (text == null)
+        {
+            return fallback;
+        }
+
+        double all = fallback;
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] pair = part.Split('=', 2);
+            string number = pair[^1];
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) || ms < 0
+                || (pair.Length == 2 && (pair[0].Length != 1 || !char.IsAsciiLetter(pair[0][0]))))
+            {
+                throw new UsageException($"{option} '{text}' is not MS or MS,ID=MS,... (for example 12,A=20)");
+            }
+
+            if (pair.Length == 2)
+            {
+                overrides[pair[0].ToUpperInvariant()] = ms;
+            }
+            else
+            {
+                all = ms;
+            }
+        }
+
+        return all;
     }
 
     private static bool OnOff(string? value, string option) => value?.ToLowerInvariant() switch

@@ -35,12 +35,12 @@ public sealed class PsuOptions
     public int? MinNeeded { get; set; }
 
     /// <summary>Hold-up.</summary>
-    [Option("holdup-ms", HelpText = "setup: hold-up time in ms (default 12).")]
-    public double? HoldupMs { get; set; }
+    [Option("holdup-ms", HelpText = "setup: hold-up time in ms (default 12), optionally with per-supply overrides: 12,A=20.")]
+    public string? HoldupMs { get; set; }
 
     /// <summary>Standby wake.</summary>
-    [Option("wake-ms", HelpText = "setup: standby wake time in ms (default 0.1).")]
-    public double? WakeMs { get; set; }
+    [Option("wake-ms", HelpText = "setup: standby wake time in ms (default 0.1), optionally with per-supply overrides: 0.1,C=2000.")]
+    public string? WakeMs { get; set; }
 
     /// <summary>Feeds.</summary>
     [Option("feeds", HelpText = "setup: input feeds (supply i on feed i mod feeds).")]

@@ -38,4 +38,19 @@ public sealed record PowerConfig
 
     /// <summary>Each member disk's idle draw (a 3.5" drive: 5-9 W).</summary>
     public double DiskWatts { get; init; } = 8;
+
+    /// <summary>Each member disk's draw while it does I/O (8-13 W).</summary>
+    public double DiskActiveWatts { get; init; } = 11;
+
+    /// <summary>Each member disk's draw while it spins up at power-on (2.0-2.8 A at 12 V).</summary>
+    public double DiskSpinUpWatts { get; init; } = 28;
+
+    /// <summary>How long disks spin up after power returns.</summary>
+    public double SpinUpMs { get; init; } = 8000;
+
+    /// <summary>Per-supply hold-up times overriding <see cref="HoldupMs"/> (supply id to ms).</summary>
+    public IReadOnlyDictionary<string, double> HoldupOverrides { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Per-supply standby wake times overriding <see cref="WakeMs"/> (supply id to ms).</summary>
+    public IReadOnlyDictionary<string, double> WakeOverrides { get; init; } = new Dictionary<string, double>();
 }

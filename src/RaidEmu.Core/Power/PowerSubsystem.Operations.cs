@@ -79,8 +79,8 @@ public sealed partial class PowerSubsystem
     /// <summary>Manual failover (sparing): a standby starts delivering after its wake time.</summary>
     public void Promote(string id) => Act(id, s => s.State == SupplyState.StandbySpare, s =>
     {
-        Log("StandbyPromotionRequested", null, null, s.Id, $"operator promotes standby {s.Id}; it delivers in {Config.WakeMs} ms", false);
-        Schedule(Config.WakeMs, $"promote {s.Id}", () =>
+        Log("StandbyPromotionRequested", null, null, s.Id, $"operator promotes standby {s.Id}; it delivers in {s.WakeMs} ms", false);
+        Schedule(s.WakeMs, $"promote {s.Id}", () =>
         {
             s.State = SupplyState.Enabled;
             Log("StandbyPromoted", "ResourceEvent.1.4.ResourceStateChanged", "08h/07 deasserted", s.Id, "now delivering", false);

@@ -10,7 +10,9 @@ namespace RaidEmu.Core.Power;
 /// </summary>
 public sealed partial class PowerSubsystem
 {
-    private readonly List<(DateTimeOffset Due, long Seq, string What, Action Act)> _queue = [];
+    private readonly List<(DateTimeOffset Due, long Seq, string What, Action Act, bool Lazy)> _queue = [];
+    private List<PowerSupply> _lastDelivering = [];
+    private const int MaxTimeline = 10_000;
     private readonly IEventSink _sink;
     private readonly Guid _array;
     private readonly Func<ulong> _eventCount;
@@ -19,6 +21,8 @@ public sealed partial class PowerSubsystem
     private long _holdupToken;
     private bool _capped;
     private bool _promotionPending;
+    private DateTimeOffset _spinUpUntil = DateTimeOffset.MinValue;
+    private bool _powerOnRefused;
     private bool _hysteresisPending;
     private DateTimeOffset _lastSpareChange = DateTimeOffset.MinValue;
     private GroupStatus? _group;
@@ -40,6 +44,8 @@ public sealed partial class PowerSubsystem
             string id = ((char)('A' + i)).ToString();
             var supply = new PowerSupply(id, config.CapacityWatts, i % config.Feeds)
             {
+                HoldupMs = config.HoldupOverrides.TryGetValue(id, out double holdup) ? holdup : config.HoldupMs,
+                WakeMs = config.WakeOverrides.TryGetValue(id, out double wake) ? wake : config.WakeMs,
                 State = config.Mode is RedundancyMode.Failover or RedundancyMode.Sparing && i > 0 ? SupplyState.StandbySpare : SupplyState.Enabled,
             };
             if (supplies?.FirstOrDefault(s => s.Id == id) is { } saved)
@@ -81,14 +87,34 @@ public sealed partial class PowerSubsystem
     public RailState Rail { get; private set; }
 
     /// <summary>What the system asks for: base load plus every disk.</summary>
-    public double DemandWatts => Config.BaseLoadWatts + (Disks * Config.DiskWatts);
+    public double DemandWatts => Config.BaseLoadWatts + (Disks * DiskWatts);
 
-    /// <summary>Brings the simulated present up to the real one before an operation.</summary>
+    /// <summary>True while the member disks do I/O (the serving process reports it).</summary>
+    public bool DisksActive { get; private set; }
+
+    /// <summary>True while the disks spin up after power returned.</summary>
+    public bool SpinningUp => Now < _spinUpUntil;
+
+    private double DiskWatts => SpinningUp ? Config.DiskSpinUpWatts : DisksActive ? Config.DiskActiveWatts : Config.DiskWatts;
+
+    /// <summary>Brings the simulated present up to the real one before an operation, playing what fell due meanwhile.</summary>
     private void CatchUp()
     {
         if (WallClock?.Invoke() is { } wall && wall > Now)
         {
-            Now = wall;
+            Advance(wall - Now);
+        }
+    }
+
+    /// <summary>The serving process reports whether the member disks are doing I/O (they draw more then).</summary>
+    public void SetDiskActivity(bool active)
+    {
+        CatchUp();
+        if (active != DisksActive)
+        {
+            DisksActive = active;
+            Evaluate(quiet: false);
+            Settle();
         }
     }
 
@@ -129,7 +155,8 @@ public sealed partial class PowerSubsystem
     /// <summary>Plays every scheduled consequence in time order until nothing is pending.</summary>
     public void Settle()
     {
-        while (_queue.Count > 0)
+        // Lazy items (the end of a spin-up surge) are played when time reaches them, not waited for.
+        while (_queue.Any(q => !q.Lazy))
         {
             Step();
         }
@@ -163,15 +190,29 @@ public sealed partial class PowerSubsystem
     }
 
     private void Schedule(double ms, string what, Action act) =>
-        _queue.Add((Now + TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)), _seq++, what, act));
+        _queue.Add((Now + TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)), _seq++, what, act, false));
+
+    private void ScheduleLazy(double ms, string what, Action act) =>
+        _queue.Add((Now + TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)), _seq++, what, act, true));
 
     /// <summary>Recomputes capacity against demand, the group status and the rail, and schedules what follows.</summary>
     private void Evaluate(bool quiet)
     {
         double capacity = CapacityWatts;
         double demand = DemandWatts;
-        if (capacity >= demand)
+        double surge = Config.BaseLoadWatts + (Disks * Config.DiskSpinUpWatts);
+        if (Rail == RailState.Off && capacity >= demand && capacity < surge)
         {
+            // The chassis cannot come back while the disks' spin-up surge would not fit: it stays off.
+            if (!_powerOnRefused)
+            {
+                _powerOnRefused = true;
+                Log("PowerOnRefused", null, null, null, $"{capacity:0} W cannot carry the spin-up surge of {surge:0} W", quiet);
+            }
+        }
+        else if (capacity >= demand)
+        {
+            _powerOnRefused = false;
             if (_capped)
             {
                 _capped = false;
@@ -186,6 +227,7 @@ public sealed partial class PowerSubsystem
                 if (was == RailState.Off)
                 {
                     Log("ChassisPoweredOn", "Power.1.2.ChassisPoweredOn", null, null, $"power is back: {capacity:0} W for {demand:0} W", quiet);
+                    StartSpinUp(quiet);
                 }
 
                 RailChanged?.Invoke(was, RailState.Good);
@@ -198,13 +240,13 @@ public sealed partial class PowerSubsystem
             if (Config.Mode == RedundancyMode.Failover && standby != null && !_promotionPending)
             {
                 _promotionPending = true;
-                Schedule(Config.WakeMs, $"wake {standby.Id}", () =>
+                Schedule(standby.WakeMs, $"wake {standby.Id}", () =>
                 {
                     _promotionPending = false;
                     if (standby.State == SupplyState.StandbySpare)
                     {
                         standby.State = SupplyState.Enabled;
-                        Log("StandbyPromoted", "ResourceEvent.1.4.ResourceStateChanged", "08h/07 deasserted", standby.Id, $"standby {standby.Id} took over after {Config.WakeMs} ms", false);
+                        Log("StandbyPromoted", "ResourceEvent.1.4.ResourceStateChanged", "08h/07 deasserted", standby.Id, $"standby {standby.Id} took over after {standby.WakeMs} ms", false);
                     }
                 });
             }
@@ -227,14 +269,17 @@ public sealed partial class PowerSubsystem
             {
                 Rail = RailState.Warning;
                 RailChanged?.Invoke(RailState.Good, RailState.Warning);
+                // Outputs stay valid as long as the longest hold-up among the supplies that were delivering.
+                double holdupMs = _lastDelivering.Count > 0 ? _lastDelivering.Max(s => s.HoldupMs) : Config.HoldupMs;
                 long token = ++_holdupToken;
-                Schedule(Config.HoldupMs, "hold-up ends", () =>
+                Schedule(holdupMs, "hold-up ends", () =>
                 {
                     if (token == _holdupToken && CapacityWatts < DemandWatts && !_capped)
                     {
                         Rail = RailState.Off;
+                        _spinUpUntil = DateTimeOffset.MinValue;
                         Log("ChassisPoweredOff", "Power.1.2.ChassisPoweredOff", "09h/04", null,
-                            $"capacity {CapacityWatts:0} W below the load of {DemandWatts:0} W for longer than the {Config.HoldupMs} ms hold-up", false);
+                            $"capacity {CapacityWatts:0} W below the load of {DemandWatts:0} W for longer than the {holdupMs} ms hold-up", false);
                         RailChanged?.Invoke(RailState.Warning, RailState.Off);
                     }
                 });
@@ -248,9 +293,16 @@ public sealed partial class PowerSubsystem
 
         Distribute();
         UpdateGroup(quiet);
+        _lastDelivering = [.. Supplies.Where(s => s.Delivering)];
         var sample = new PowerSample(Now, LoadWatts, CapacityWatts, Rail);
         if (_timeline.Count == 0 || _timeline[^1] != sample)
         {
+            // A long-running server keeps only the recent past, so memory stays bounded.
+            if (_timeline.Count >= MaxTimeline)
+            {
+                _timeline.RemoveRange(0, MaxTimeline / 2);
+            }
+
             _timeline.Add(sample);
         }
     }
@@ -336,7 +388,7 @@ public sealed partial class PowerSubsystem
         {
             _promotionPending = true;
             Log("StandbyWaking", null, null, standby!.Id, $"load {DemandWatts:0} W is above 50 % of the active capacity", false);
-            Schedule(Config.WakeMs, $"wake {standby.Id}", () =>
+            Schedule(standby.WakeMs, $"wake {standby.Id}", () =>
             {
                 _promotionPending = false;
                 standby.State = SupplyState.Enabled;
@@ -349,6 +401,19 @@ public sealed partial class PowerSubsystem
             idle.State = SupplyState.StandbySpare;
             Log("StandbySleeping", "ResourceEvent.1.4.ResourceStateChanged", "08h/07", idle.Id, $"load {DemandWatts:0} W is below 20 % of one unit; back to standby", false);
         }
+    }
+
+    /// <summary>Disks spin up when power returns: they draw their surge until it is over (played lazily, see <see cref="Advance"/>).</summary>
+    private void StartSpinUp(bool quiet)
+    {
+        if (Disks == 0)
+        {
+            return;
+        }
+
+        _spinUpUntil = Now + TimeSpan.FromMilliseconds(Config.SpinUpMs);
+        Log("DisksSpinningUp", null, null, null, $"{Disks} disks draw {Config.DiskSpinUpWatts:0} W each for {Config.SpinUpMs / 1000:0.#} s", quiet);
+        ScheduleLazy(Config.SpinUpMs, "spin-up ends", () => { });
     }
 
     private bool HasStandby() => Supplies.Any(s => s.State == SupplyState.StandbySpare && s.InputNormal);

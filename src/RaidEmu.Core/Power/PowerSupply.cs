@@ -14,6 +14,12 @@ public sealed class PowerSupply
     /// <summary>A, B, C, ...</summary>
     public string Id { get; }
 
+    /// <summary>How long its outputs stay valid after it stops receiving enough input.</summary>
+    public double HoldupMs { get; set; } = 12;
+
+    /// <summary>How long it takes, from standby, to deliver.</summary>
+    public double WakeMs { get; set; } = 0.1;
+
     /// <summary>Rated output.</summary>
     public double CapacityWatts { get; set; }
 

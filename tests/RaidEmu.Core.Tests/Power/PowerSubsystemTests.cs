@@ -213,6 +213,57 @@ public sealed class PowerSubsystemTests
     }
 
     [TestMethod]
+    public void PerSupplyHoldup_TheLongestDeliveringOneCarriesADropout()
+    {
+        var overrides = new Dictionary<string, double> { ["A"] = 30 };
+        var (power, _) = Make(new PowerConfig { BaseLoadWatts = 600, HoldupOverrides = overrides });
+        power.Outage(20);
+        Assert.IsFalse(power.Timeline.Any(s => s.Rail == RailState.Off), "A holds its outputs for 30 ms");
+        var (plain, _) = Make(new PowerConfig { BaseLoadWatts = 600 });
+        plain.Outage(20);
+        Assert.IsTrue(plain.Timeline.Any(s => s.Rail == RailState.Off));
+    }
+
+    [TestMethod]
+    public void PerSupplyWake_TheStandbyUsesItsOwnTime()
+    {
+        var (power, sink) = Make(new PowerConfig { Mode = RedundancyMode.Failover, BaseLoadWatts = 600, WakeOverrides = new Dictionary<string, double> { ["B"] = 500 } });
+        power.Fail("A");
+        Assert.AreEqual(TimeSpan.FromMilliseconds(500), sink.Events.Single(e => e.Type == "StandbyPromoted").Time - s_start);
+    }
+
+    [TestMethod]
+    public void DisksDrawMoreUnderIo_AndSurgeWhenPowerReturns()
+    {
+        var sink = new MemoryEventSink();
+        var power = new PowerSubsystem(new PowerConfig { BaseLoadWatts = 300 }, 10, Guid.Empty, sink, () => 0, s_start);
+        double idle = power.DemandWatts;
+        power.SetDiskActivity(true);
+        Assert.AreEqual(idle + (10 * 3), power.DemandWatts, 0.01, "11 W instead of 8 W per disk");
+        power.SetDiskActivity(false);
+        power.Outage(30);
+        Assert.IsTrue(power.SpinningUp);
+        Assert.AreEqual(300 + (10 * 28), power.DemandWatts, 0.01);
+        power.Advance(TimeSpan.FromSeconds(9));
+        Assert.IsFalse(power.SpinningUp);
+        Assert.AreEqual(idle, power.DemandWatts, 0.01);
+    }
+
+    [TestMethod]
+    public void PowerOn_IsRefused_WhenTheSpinUpSurgeWouldNotFit()
+    {
+        var sink = new MemoryEventSink();
+        var power = new PowerSubsystem(new PowerConfig { Supplies = 2, CapacityWatts = 400, BaseLoadWatts = 250 }, 12, Guid.Empty, sink, () => 0, s_start);
+        power.Fail("A");
+        Assert.AreEqual(RailState.Good, power.Rail, "346 W idle fits one 400 W unit");
+        power.Outage(30);
+        Assert.AreEqual(RailState.Off, power.Rail, "586 W of spin-up surge does not fit 400 W: the chassis stays off");
+        Assert.IsTrue(sink.Events.Any(e => e.Type == "PowerOnRefused"));
+        power.Repair("A");
+        Assert.AreEqual(RailState.Good, power.Rail);
+    }
+
+    [TestMethod]
     public void BadConfigurationAndUnknownSupplies_AreRefused()
     {
         Assert.ThrowsExactly<ArgumentException>(() => Make(new PowerConfig { Supplies = 2, MinNeeded = 3 }));
