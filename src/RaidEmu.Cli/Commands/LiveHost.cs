@@ -185,7 +185,7 @@ internal sealed class LiveHost : IDisposable
             _disks[i].Cut(new Random(_seed + i));
         }
 
-        Volume.Down("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");
+        Volume.PowerLost("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");
         array.Abandon();
         Log("ArrayPowerLost", $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
     }

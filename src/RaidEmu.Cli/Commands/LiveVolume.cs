@@ -1,5 +1,5 @@
 using RaidEmu.Core.Arrays;
-using RaidEmu.Core.Devices;
+using RaidEmu.Live;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -7,7 +7,7 @@ namespace RaidEmu.Cli.Commands;
 /// What the front ends serve: the live array while it runs, and I/O errors while it is down (after a
 /// power loss, until it starts again). The array behind it can be replaced when it restarts.
 /// </summary>
-internal sealed class LiveVolume(RaidArray array) : IBlockDevice
+internal sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
 {
     private volatile RaidArray? _current = array;
     private volatile string _downReason = "";
@@ -22,10 +22,19 @@ internal sealed class LiveVolume(RaidArray array) : IBlockDevice
 
     public void Up(RaidArray array) => _current = array;
 
+    public int PowerCycle { get; private set; }
+
     public void Down(string reason)
     {
         _downReason = reason;
         _current = null;
+    }
+
+    /// <summary>Power is lost: the array goes down and every client session opened until now is over.</summary>
+    public void PowerLost(string reason)
+    {
+        PowerCycle++;
+        Down(reason);
     }
 
     public void Read(long offset, Span<byte> destination) => Array.Read(offset, destination);

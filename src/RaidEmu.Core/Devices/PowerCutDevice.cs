@@ -1,19 +1,37 @@
 namespace RaidEmu.Core.Devices;
 
 /// <summary>
-/// A member disk as the power rail sees it. When power is cut, the write in flight on this disk keeps a
-/// random prefix of whole sectors (seeded, so a test can repeat it) and every later call fails: the
-/// RAID 5 write hole made real. Completed writes stay: the emulated disk has no volatile write cache.
+/// A member disk as the power rail sees it, with a volatile write cache. Completed writes that no flush has
+/// made durable yet are lost when power is cut (the old bytes are kept aside to put back, up to the cache's
+/// size; older writes count as already destaged), the write in flight keeps a random prefix of whole
+/// sectors (seeded, so a test can repeat it), and every later call fails: the RAID 5 write hole made real.
 /// </summary>
 public sealed class PowerCutDevice : IBlockDevice
 {
+    /// <summary>The emulated drive cache: this many bytes of unflushed writes can be lost at once.</summary>
+    public const int CacheBytes = 4 * 1024 * 1024;
+
     private readonly IBlockDevice _inner;
     private readonly Lock _gate = new();
+    private readonly LinkedList<(long Offset, byte[] Old)> _unflushed = new();
+    private long _unflushedBytes;
     private Random? _cut;
     private bool _dead;
 
     /// <summary>Wraps <paramref name="inner"/>, which it owns.</summary>
     public PowerCutDevice(IBlockDevice inner) => _inner = inner;
+
+    /// <summary>Bytes written since the last flush that a power cut would lose.</summary>
+    public long UnflushedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unflushedBytes;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public long Length => _inner.Length;
@@ -24,12 +42,21 @@ public sealed class PowerCutDevice : IBlockDevice
     /// <summary>Bytes kept of the write torn by the cut, or -1 when no write was in flight.</summary>
     public long TornBytesKept { get; private set; } = -1;
 
-    /// <summary>Cuts power: the next write keeps a random whole-sector prefix, then the disk is dead.</summary>
+    /// <summary>Cuts power: unflushed writes are lost, the next write keeps a random whole-sector prefix, then the disk is dead.</summary>
     public void Cut(Random random)
     {
         lock (_gate)
         {
             _cut = random;
+
+            // Undo newest first, so overlapping writes end with the bytes the flush had made durable.
+            for (var node = _unflushed.Last; node != null; node = node.Previous)
+            {
+                _inner.Write(node.Value.Offset, node.Value.Old);
+            }
+
+            _unflushed.Clear();
+            _unflushedBytes = 0;
         }
     }
 
@@ -59,16 +86,32 @@ public sealed class PowerCutDevice : IBlockDevice
                 TornBytesKept = kept;
                 throw new IOException($"power lost mid-write: {kept} of {source.Length} bytes reached the disk");
             }
-        }
 
-        _inner.Write(offset, source);
+            // Writes are serialised per disk so that a cut sees every completed write in the cache.
+            var old = new byte[source.Length];
+            _inner.Read(offset, old);
+            _inner.Write(offset, source);
+            _unflushed.AddLast((offset, old));
+            _unflushedBytes += old.Length;
+            while (_unflushedBytes > CacheBytes && _unflushed.First is { } oldest)
+            {
+                // The cache is full: the oldest writes have reached the platter.
+                _unflushedBytes -= oldest.Value.Old.Length;
+                _unflushed.RemoveFirst();
+            }
+        }
     }
 
     /// <inheritdoc />
     public void Flush()
     {
-        ThrowIfOff();
-        _inner.Flush();
+        lock (_gate)
+        {
+            ThrowIfOff();
+            _inner.Flush();
+            _unflushed.Clear();
+            _unflushedBytes = 0;
+        }
     }
 
     /// <inheritdoc />

@@ -196,6 +196,11 @@ public sealed unsafe class FuseMount
 
     private static bool IsRoot(byte* path) => path[0] == '/' && path[1] == 0;
 
+    private int PowerCycle => (_device as IPowerCycledDevice)?.PowerCycle ?? 0;
+
+    /// <summary>A handle opened before the last power loss belongs to a client that would have crashed with it.</summary>
+    private bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + 16) != (ulong)PowerCycle;
+
     private bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -266,12 +271,18 @@ public sealed unsafe class FuseMount
 
         // direct_io: every read and write reaches the array; O_TRUNC is ignored (the size is fixed).
         *(uint*)(fileInfo + 4) |= 0x2;
+        *(ulong*)(fileInfo + 16) = (ulong)m.PowerCycle;
         return 0;
     });
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Read(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
     {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
         long length = m._device.Length;
         if (offset >= length)
         {
@@ -286,6 +297,11 @@ public sealed unsafe class FuseMount
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Write(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
     {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
         if (m._readOnly)
         {
             return -EROFS;
@@ -305,6 +321,11 @@ public sealed unsafe class FuseMount
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Fsync(byte* path, int dataSync, byte* fileInfo) => Guard(m =>
     {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
         m._device.Flush();
         return 0;
     });

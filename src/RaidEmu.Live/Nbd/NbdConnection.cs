@@ -190,9 +190,17 @@ internal sealed class NbdConnection(Stream stream, IBlockDevice device, string e
 
     private async Task TransmitAsync(CancellationToken ct)
     {
+        int cycle = (device as IPowerCycledDevice)?.PowerCycle ?? 0;
         while (true)
         {
             await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
+
+            // The export lost power since this client connected: drop it, as a rebooted server would.
+            if (((device as IPowerCycledDevice)?.PowerCycle ?? 0) != cycle)
+            {
+                return;
+            }
+
             if (BinaryPrimitives.ReadUInt32BigEndian(_header) != RequestMagic)
             {
                 return;
