@@ -109,6 +109,7 @@ internal static class PsuCommand
             Feeds = o.Feeds ?? defaults.Feeds,
             BaseLoadWatts = o.BaseLoad ?? defaults.BaseLoadWatts,
             Capping = capping,
+            CappingCorrectionMs = o.CorrectionMs ?? defaults.CappingCorrectionMs,
             HotSpare = hotSpare,
         };
     }

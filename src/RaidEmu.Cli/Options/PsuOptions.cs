@@ -54,6 +54,10 @@ public sealed class PsuOptions
     [Option("capping", HelpText = "setup: on or off (default off).")]
     public string? Capping { get; set; }
 
+    /// <summary>Capping correction time.</summary>
+    [Option("correction-ms", HelpText = "setup: how long capping takes to bring the load down (default 1 ms).")]
+    public double? CorrectionMs { get; set; }
+
     /// <summary>Hot-spare thresholds.</summary>
     [Option("hot-spare", HelpText = "setup, failover only: on wakes a standby above 50 % load and sleeps it below 20 % (default off).")]
     public string? HotSpare { get; set; }

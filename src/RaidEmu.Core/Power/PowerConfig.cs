@@ -30,6 +30,9 @@ public sealed record PowerConfig
     /// <summary>Limit the load to the capacity left instead of losing power when capacity falls below it.</summary>
     public bool Capping { get; init; }
 
+    /// <summary>How long capping takes to bring the load down (Redfish PowerLimit CorrectionInMs); slower than hold-up, it is too late.</summary>
+    public double CappingCorrectionMs { get; init; } = 1;
+
     /// <summary>
     /// Failover groups only: wake a standby to share once the load passes 50 % of the active capacity, and put
     /// it back to sleep below 20 % of one unit, at most one change a second (Dell's "Hot Spare").

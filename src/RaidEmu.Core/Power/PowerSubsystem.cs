@@ -23,6 +23,7 @@ public sealed partial class PowerSubsystem
     private bool _promotionPending;
     private DateTimeOffset _spinUpUntil = DateTimeOffset.MinValue;
     private bool _powerOnRefused;
+    private bool _capPending;
     private bool _hysteresisPending;
     private DateTimeOffset _lastSpareChange = DateTimeOffset.MinValue;
     private GroupStatus? _group;
@@ -251,7 +252,23 @@ public sealed partial class PowerSubsystem
                 });
             }
 
-            if (Config.Capping && capacity > 0 && Rail != RailState.Off)
+            bool canCap = Config.Capping && capacity > 0 && Rail != RailState.Off;
+            if (canCap && !_capped && !_capPending && Config.CappingCorrectionMs > 0)
+            {
+                // The limit takes effect only after its correction time; hold-up must last that long.
+                _capPending = true;
+                Schedule(Config.CappingCorrectionMs, "capping takes effect", () =>
+                {
+                    _capPending = false;
+                    if (CapacityWatts < DemandWatts && CapacityWatts > 0 && Rail != RailState.Off)
+                    {
+                        _capped = true;
+                        Log("PowerCapped", "Platform.1.3.PowerBrake", null, null, $"load capped from {DemandWatts:0} W to {CapacityWatts:0} W after {Config.CappingCorrectionMs} ms", false);
+                    }
+                });
+            }
+
+            if (canCap && (_capped || Config.CappingCorrectionMs <= 0))
             {
                 if (!_capped)
                 {

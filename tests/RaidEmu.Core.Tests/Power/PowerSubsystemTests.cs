@@ -44,7 +44,7 @@ public sealed class PowerSubsystemTests
         Assert.AreEqual(RailState.Good, capped.Rail);
         Assert.IsTrue(capped.Capped);
         Assert.AreEqual(800, capped.LoadWatts, 0.01);
-        AssertEvents(cappedSink, ("PowerSupplyFailed", "08h/01"), ("PowerCapped", null), ("PowerSupplyGroupCritical", "0Bh/05"));
+        AssertEvents(cappedSink, ("PowerSupplyFailed", "08h/01"), ("PowerSupplyGroupCritical", "0Bh/05"), ("PowerCapped", null));
 
         var (lost, lostSink) = Make(new PowerConfig { BaseLoadWatts = 900 });
         lost.Fail("A");
@@ -52,6 +52,21 @@ public sealed class PowerSubsystemTests
         var off = lostSink.Events.Single(e => e.Type == "ChassisPoweredOff");
         Assert.AreEqual(TimeSpan.FromMilliseconds(12), off.Time - s_start, "power goes when the 12 ms hold-up runs out");
         Assert.AreEqual("Power.1.2.ChassisPoweredOff", off.Redfish);
+    }
+
+    [TestMethod]
+    public void Capping_FasterThanHoldup_Holds_SlowerThanHoldup_IsTooLate()
+    {
+        var (fast, fastSink) = Make(new PowerConfig { BaseLoadWatts = 900, Capping = true, CappingCorrectionMs = 5 });
+        fast.Fail("A");
+        Assert.AreEqual(RailState.Good, fast.Rail);
+        Assert.IsFalse(fast.Timeline.Any(s => s.Rail == RailState.Off));
+        Assert.AreEqual(TimeSpan.FromMilliseconds(5), fastSink.Events.Single(e => e.Type == "PowerCapped").Time - s_start);
+
+        var (slow, slowSink) = Make(new PowerConfig { BaseLoadWatts = 900, Capping = true, CappingCorrectionMs = 20 });
+        slow.Fail("A");
+        Assert.IsTrue(slow.Timeline.Any(s => s.Rail == RailState.Off), "a 20 ms correction is too late for a 12 ms hold-up");
+        Assert.IsFalse(slowSink.Events.Any(e => e.Type == "PowerCapped"));
     }
 
     [TestMethod]
