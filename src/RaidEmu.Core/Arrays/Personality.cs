@@ -10,6 +10,10 @@ internal abstract class Personality
     // Largest run of one member's bytes handled under one lock; bounds scratch memory per operation.
     internal const int SegmentBytes = 256 * 1024;
 
+    // Scratch per operation stays under this however many members there are, so memory is bounded by
+    // the number of concurrent operations alone.
+    internal const int MaxScratchBytes = 2 * 1024 * 1024;
+
     // md counts scrub mismatches per 4 KiB page, in 512-byte sectors.
     internal const int PageBytes = 4096;
 
@@ -22,6 +26,9 @@ internal abstract class Personality
     protected RaidArray Array { get; }
 
     protected ArrayGeometry Geometry { get; }
+
+    /// <summary>Bytes of aligned scratch one operation needs.</summary>
+    public abstract int ScratchBytes { get; }
 
     /// <summary>Member bytes covered by one sync unit.</summary>
     public abstract int UnitBytes { get; }

@@ -15,6 +15,9 @@ internal sealed class Raid1Personality : Personality
 
     public override int UnitBytes => SegmentBytes;
 
+    // One copy read and one compared against it.
+    public override int ScratchBytes => 2 * SegmentBytes;
+
     public override void Read(long offset, Span<byte> destination)
     {
         while (!destination.IsEmpty)

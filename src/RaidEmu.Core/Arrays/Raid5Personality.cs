@@ -22,11 +22,15 @@ internal sealed unsafe class Raid5Personality : Personality
         _disks = Geometry.RaidDisks;
         _dataDisks = _disks - 1;
         _chunk = Geometry.ChunkBytes;
-        _segment = Math.Min(_chunk, SegmentBytes);
+        // A column per member plus one for computed parity, within the scratch bound: wide arrays work in narrower columns.
+        int fit = (int)Math.Min(SegmentBytes, MaxScratchBytes / (_disks + 1));
+        _segment = Math.Min(_chunk, Math.Max(4096, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)fit + 1) / 2));
         _algorithm = Geometry.Algorithm;
     }
 
     public override int UnitBytes => _chunk;
+
+    public override int ScratchBytes => (_disks + 1) * _segment;
 
     private long StripeBytes => (long)_dataDisks * _chunk;
 

@@ -37,8 +37,8 @@ public sealed partial class RaidArray : IBlockDevice
         _ownsDevices = ownsDevices;
         _slots = new Member?[geometry.RaidDisks];
         Locks = new StripeLocks();
-        Buffers = new BufferPool((geometry.RaidDisks + 1) * Personality.SegmentBytes);
         _personality = geometry.Level == RaidLevel.Raid1 ? new Raid1Personality(this) : new Raid5Personality(this);
+        Buffers = new BufferPool(_personality.ScratchBytes);
     }
 
     /// <summary>The array's UUID (md's set_uuid).</summary>

@@ -192,6 +192,20 @@ public sealed class Raid5Tests
     }
 
     [TestMethod]
+    public void WideArray_WorksInNarrowerColumns_WithBoundedScratch()
+    {
+        using var array = TestArrays.Raid5(out _, disks: 24, chunk: 256 * 1024, stripes: 3);
+        Assert.IsTrue(array.Buffers.BufferBytes <= Personality.MaxScratchBytes, $"scratch {array.Buffers.BufferBytes} bytes");
+        var expected = TestArrays.FillRandom(array, 31);
+        array.Fail(7);
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(array));
+        array.Add(new MemoryBlockDevice(array.Members[0].Device.Length));
+        array.RunSync();
+        TestArrays.AssertParityConsistent(array);
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(array));
+    }
+
+    [TestMethod]
     public void OutOfRange_IsRefused()
     {
         using var array = TestArrays.Raid5(out _);
