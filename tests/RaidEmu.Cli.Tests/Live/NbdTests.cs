@@ -24,6 +24,10 @@ public sealed class NbdTests
         Tools.Ok(qemuIo, "-f", "raw", "-c", "write -P 0xab 0 1M", "-c", "write -P 0x5c 5000000 300k", server.Uri);
         Tools.Ok(qemuIo, "-f", "raw", "-c", "read -P 0xab 0 1M", "-c", "read -P 0x5c 5000000 300k", server.Uri);
 
+        // WRITE_ZEROES and TRIM: zeroed bytes read back as zeros, a discard is accepted.
+        Tools.Ok(qemuIo, "-f", "raw", "-c", "write -z 5000000 64k", "-c", "read -P 0 5000000 64k", "-c", "discard 0 64k", server.Uri);
+        Tools.Ok(qemuIo, "-f", "raw", "-c", "read -P 0x5c 5065536 200k", server.Uri);
+
         // The CLI reaches the live array through its control socket; its read must match the export byte for byte.
         string copy = tmp.Combine("copy.img");
         Cli.Run("read", array, "--output", copy).Ok();
