@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Power;
 using ScottPlot;
@@ -22,7 +23,7 @@ internal static class FailoverFigure
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var power = new PowerSubsystem(
             new PowerConfig { Mode = RedundancyMode.Failover, Supplies = 2, CapacityWatts = 800, BaseLoadWatts = 568, WakeMs = wakeMs },
-            4, Guid.Empty, new MemoryEventSink(), () => 0, start);
+            4, Guid.Empty, new MemoryEventSink(), () => 0, new FakeTimeProvider(start));
         power.Fail("A");
         var samples = power.Timeline.ToList();
         double end = 40;

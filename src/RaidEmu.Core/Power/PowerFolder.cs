@@ -39,32 +39,19 @@ public static class PowerFolder
     }
 
     /// <summary>The subsystem for <paramref name="array"/>, from the saved state (or the default), logging to the array's event log.</summary>
-    public static PowerSubsystem Load(string folder, RaidArray array, PowerConfig? replace = null)
+    public static PowerSubsystem Load(string folder, RaidArray array, PowerConfig? replace = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(array);
         var saved = Read(folder);
-        var power = new PowerSubsystem(
+        return new PowerSubsystem(
             replace ?? saved?.Config ?? new PowerConfig(),
             array.Members.Count,
             array.Uuid,
             new EventLog(ArrayFolder.EventLogPath(folder)),
             () => array.EventCount,
-            DateTimeOffset.UtcNow,
+            clock ?? TimeProvider.System,
             replace == null ? saved?.Supplies : null,
             replace == null ? saved?.Rail ?? RailState.Good : RailState.Good);
-
-        power.WallClock = () => DateTimeOffset.UtcNow;
-
-        // A folder-backed array lives in real time: its log's timestamps stay in order with the array's own events.
-        power.WaitUntil = due =>
-        {
-            var wait = due - DateTimeOffset.UtcNow;
-            if (wait > TimeSpan.Zero)
-            {
-                Thread.Sleep(wait);
-            }
-        };
-        return power;
     }
 
     /// <summary>Saves the subsystem's state atomically.</summary>

@@ -14,6 +14,7 @@ public sealed partial class PowerSubsystem
     private List<PowerSupply> _lastDelivering = [];
     private const int MaxTimeline = 10_000;
     private readonly IEventSink _sink;
+    private readonly TimeProvider _clock;
     private readonly Guid _array;
     private readonly Func<ulong> _eventCount;
     private readonly List<PowerSample> _timeline = [];
@@ -28,8 +29,12 @@ public sealed partial class PowerSubsystem
     private DateTimeOffset _lastSpareChange = DateTimeOffset.MinValue;
     private GroupStatus? _group;
 
-    /// <summary>Creates the subsystem for an array of <paramref name="disks"/> members, starting at <paramref name="now"/>.</summary>
-    public PowerSubsystem(PowerConfig config, int disks, Guid array, IEventSink sink, Func<ulong> eventCount, DateTimeOffset now, IReadOnlyList<SupplySnapshot>? supplies = null, RailState rail = RailState.Good)
+    /// <summary>
+    /// Creates the subsystem for an array of <paramref name="disks"/> members. Operations happen at
+    /// <paramref name="clock"/>'s present; their consequences are played on the model's own timeline, which
+    /// waits for the real clock only when <paramref name="clock"/> is the system's (a fake clock makes tests instant).
+    /// </summary>
+    public PowerSubsystem(PowerConfig config, int disks, Guid array, IEventSink sink, Func<ulong> eventCount, TimeProvider clock, IReadOnlyList<SupplySnapshot>? supplies = null, RailState rail = RailState.Good)
     {
         ArgumentNullException.ThrowIfNull(config);
         Validate(config);
@@ -38,7 +43,20 @@ public sealed partial class PowerSubsystem
         _array = array;
         _sink = sink;
         _eventCount = eventCount;
-        Now = now;
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
+        Now = clock.GetUtcNow();
+        if (clock == TimeProvider.System)
+        {
+            WaitUntil = due =>
+            {
+                var wait = due - clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    Thread.Sleep(wait);
+                }
+            };
+        }
         Rail = rail;
         for (int i = 0; i < config.Supplies; i++)
         {
@@ -70,10 +88,10 @@ public sealed partial class PowerSubsystem
     public PowerConfig Config { get; private set; }
 
     /// <summary>
-    /// When set, called with each scheduled time before it is played, so a real array lives through the
-    /// same milliseconds (a standby that takes 2 s keeps the power off for 2 s). Tests leave it unset.
+    /// Called with each scheduled time before it is played, so a real array lives through the same
+    /// milliseconds (a standby that takes 2 s keeps the power off for 2 s). Set for the system clock only.
     /// </summary>
-    public Action<DateTimeOffset>? WaitUntil { get; set; }
+    private Action<DateTimeOffset>? WaitUntil { get; }
 
     /// <summary>Member disks drawing power.</summary>
     public int Disks { get; }
@@ -101,7 +119,8 @@ public sealed partial class PowerSubsystem
     /// <summary>Brings the simulated present up to the real one before an operation, playing what fell due meanwhile.</summary>
     private void CatchUp()
     {
-        if (WallClock?.Invoke() is { } wall && wall > Now)
+        var wall = _clock.GetUtcNow();
+        if (wall > Now)
         {
             Advance(wall - Now);
         }
@@ -138,8 +157,6 @@ public sealed partial class PowerSubsystem
     public PowerSnapshot Snapshot() =>
         new(Config, [.. Supplies.Select(s => new SupplySnapshot(s.Id, s.State, s.InputNormal, s.CapacityWatts == Config.CapacityWatts ? null : s.CapacityWatts, s.PredictedFailure))], Rail);
 
-    /// <summary>When set, the present of the real world: each operation starts no earlier than it.</summary>
-    public Func<DateTimeOffset>? WallClock { get; set; }
 
     /// <summary>Moves simulated time on by <paramref name="time"/>, playing whatever falls due.</summary>
     public void Advance(TimeSpan time)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Power;
 
@@ -251,7 +252,7 @@ public sealed class PowerSubsystemTests
     public void DisksDrawMoreUnderIo_AndSurgeWhenPowerReturns()
     {
         var sink = new MemoryEventSink();
-        var power = new PowerSubsystem(new PowerConfig { BaseLoadWatts = 300 }, 10, Guid.Empty, sink, () => 0, s_start);
+        var power = new PowerSubsystem(new PowerConfig { BaseLoadWatts = 300 }, 10, Guid.Empty, sink, () => 0, new FakeTimeProvider(s_start));
         double idle = power.DemandWatts;
         power.SetDiskActivity(true);
         Assert.AreEqual(idle + (10 * 3), power.DemandWatts, 0.01, "11 W instead of 8 W per disk");
@@ -268,7 +269,7 @@ public sealed class PowerSubsystemTests
     public void PowerOn_IsRefused_WhenTheSpinUpSurgeWouldNotFit()
     {
         var sink = new MemoryEventSink();
-        var power = new PowerSubsystem(new PowerConfig { Supplies = 2, CapacityWatts = 400, BaseLoadWatts = 250 }, 12, Guid.Empty, sink, () => 0, s_start);
+        var power = new PowerSubsystem(new PowerConfig { Supplies = 2, CapacityWatts = 400, BaseLoadWatts = 250 }, 12, Guid.Empty, sink, () => 0, new FakeTimeProvider(s_start));
         power.Fail("A");
         Assert.AreEqual(RailState.Good, power.Rail, "346 W idle fits one 400 W unit");
         power.Outage(30);
@@ -276,6 +277,20 @@ public sealed class PowerSubsystemTests
         Assert.IsTrue(sink.Events.Any(e => e.Type == "PowerOnRefused"));
         power.Repair("A");
         Assert.AreEqual(RailState.Good, power.Rail);
+    }
+
+    [TestMethod]
+    public void OperationsHappenAtTheInjectedClock_AndDueConsequencesPlayWhenItMovesOn()
+    {
+        var clock = new FakeTimeProvider(s_start);
+        var sink = new MemoryEventSink();
+        var power = new PowerSubsystem(new PowerConfig { BaseLoadWatts = 300 }, 4, Guid.Empty, sink, () => 0, clock);
+        power.Outage(30);
+        Assert.IsTrue(power.SpinningUp, "the disks spin up once power is back");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        power.Fail("A");
+        Assert.IsFalse(power.SpinningUp, "the spin-up ended while the clock moved on");
+        Assert.AreEqual(s_start.AddMinutes(1), sink.Events.Single(e => e.Type == "PowerSupplyFailed").Time);
     }
 
     [TestMethod]
@@ -291,15 +306,15 @@ public sealed class PowerSubsystemTests
     [TestMethod]
     public void DisksAddToTheLoad()
     {
-        var small = new PowerSubsystem(new PowerConfig(), 2, Guid.Empty, new MemoryEventSink(), () => 0, s_start);
-        var big = new PowerSubsystem(new PowerConfig(), 12, Guid.Empty, new MemoryEventSink(), () => 0, s_start);
+        var small = new PowerSubsystem(new PowerConfig(), 2, Guid.Empty, new MemoryEventSink(), () => 0, new FakeTimeProvider(s_start));
+        var big = new PowerSubsystem(new PowerConfig(), 12, Guid.Empty, new MemoryEventSink(), () => 0, new FakeTimeProvider(s_start));
         Assert.IsTrue(big.DemandWatts > small.DemandWatts);
     }
 
     private static (PowerSubsystem Power, MemoryEventSink Sink) Make(PowerConfig config)
     {
         var sink = new MemoryEventSink();
-        return (new PowerSubsystem(config, 0, Guid.Empty, sink, () => 0, s_start), sink);
+        return (new PowerSubsystem(config, 0, Guid.Empty, sink, () => 0, new FakeTimeProvider(s_start)), sink);
     }
 
     private static void AssertEvents(MemoryEventSink sink, params (string Type, string? Ipmi)[] expected)
