@@ -12,10 +12,25 @@ internal static class PsuCommand
 {
     private static readonly string[] s_supplyActions = ["fail", "pull", "insert", "unplug", "plug", "repair", "predict", "promote"];
 
+    private static readonly Dictionary<string, Action<PowerSubsystem, PsuOptions>> s_actions = new()
+    {
+        ["setup"] = (p, _) => p.ReportSetup(),
+        ["fail"] = (p, o) => p.Fail(o.Supply!),
+        ["pull"] = (p, o) => p.Pull(o.Supply!),
+        ["insert"] = (p, o) => p.Insert(o.Supply!, o.Capacity),
+        ["unplug"] = (p, o) => p.Unplug(o.Supply!),
+        ["plug"] = (p, o) => p.Plug(o.Supply!),
+        ["repair"] = (p, o) => p.Repair(o.Supply!),
+        ["predict"] = (p, o) => p.Predict(o.Supply!),
+        ["promote"] = (p, o) => p.Promote(o.Supply!),
+        ["outage"] = (p, o) => p.Outage(o.Ms ?? throw new UsageException("psu outage needs --ms MS"), o.Feed),
+        ["load"] = (p, o) => p.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS")),
+    };
+
     public static int Run(PsuOptions o)
     {
         string action = o.Action.ToLowerInvariant();
-        if (action is not ("setup" or "status" or "outage" or "load") && !s_supplyActions.Contains(action))
+        if (action != "status" && !s_actions.ContainsKey(action))
         {
             throw new UsageException($"unknown psu action '{o.Action}': use setup, status, fail, pull, insert, unplug, plug, repair, predict, outage, load or promote");
         }
@@ -31,46 +46,13 @@ internal static class PsuCommand
         using (var handle = CommandContext.Current.Arrays.OpenPower(o.Array, change: action != "status", config))
         {
             var power = handle.Power;
-            switch (action)
+            if (action == "status")
             {
-                case "status":
-                    Json.PrintOr(o.Json, Report(power), Print);
-                    return Runner.Ok;
-                case "setup":
-                    power.ReportSetup();
-                    break;
-                case "fail":
-                    power.Fail(o.Supply!);
-                    break;
-                case "pull":
-                    power.Pull(o.Supply!);
-                    break;
-                case "insert":
-                    power.Insert(o.Supply!, o.Capacity);
-                    break;
-                case "predict":
-                    power.Predict(o.Supply!);
-                    break;
-                case "unplug":
-                    power.Unplug(o.Supply!);
-                    break;
-                case "plug":
-                    power.Plug(o.Supply!);
-                    break;
-                case "repair":
-                    power.Repair(o.Supply!);
-                    break;
-                case "promote":
-                    power.Promote(o.Supply!);
-                    break;
-                case "outage":
-                    power.Outage(o.Ms ?? throw new UsageException("psu outage needs --ms MS"), o.Feed);
-                    break;
-                case "load":
-                    power.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS"));
-                    break;
+                Json.PrintOr(o.Json, Report(power), Print);
+                return Runner.Ok;
             }
 
+            s_actions[action](power, o);
             var output = CommandContext.Current.Out;
             foreach (var e in EventLog.Read(log).Skip(before))
             {

@@ -72,7 +72,7 @@ internal static partial class StatusCommand
             recovery,
             resync,
             LastCheck(folder),
-            array.StartProblem,
+            array.StartProblem ?? (array.BackgroundError is { } error ? $"background recovery stopped: {error.Message}" : null),
             (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString());
     }
 

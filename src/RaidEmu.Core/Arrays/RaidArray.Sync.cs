@@ -112,7 +112,6 @@ public sealed partial class RaidArray
                 progress?.Report(new SyncProgress(kind, UnitEnd(unit), Geometry.ComponentBytes));
             }
 
-            LastScrubMismatches = mismatches;
             lock (_stateGate)
             {
                 // A scrub changes no member state, so it logs without touching any superblock.
@@ -123,9 +122,6 @@ public sealed partial class RaidArray
             return mismatches;
         }
     }
-
-    /// <summary>The mismatch count of the last scrub in this process, if any.</summary>
-    public long? LastScrubMismatches { get; private set; }
 
     private void RunRecovery(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {

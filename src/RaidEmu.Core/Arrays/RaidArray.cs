@@ -249,9 +249,6 @@ public sealed partial class RaidArray : IBlockDevice
         }
     }
 
-    /// <summary>True once <see cref="PowerOff"/> was called.</summary>
-    public bool IsPoweredOff => _poweredOff;
-
     internal void ThrowIfFailed()
     {
         if (_poweredOff)
