@@ -399,6 +399,7 @@ internal sealed unsafe class Raid5Personality : Personality
         if (kind == SyncKind.Recovery)
         {
             int target = -1;
+            int missing = 0;
             for (int slot = 0; slot < _disks; slot++)
             {
                 var member = slots[slot];
@@ -408,21 +409,32 @@ internal sealed unsafe class Raid5Personality : Personality
                 }
                 else if (member == null || !member.CanRead(memberBase + hi))
                 {
-                    throw Array.FailedError("a rebuild needs every other member in sync");
+                    missing++;
                 }
-                else
+            }
+
+            // Nothing to rebuild here (the target itself may have just failed).
+            if (target < 0)
+            {
+                return 0;
+            }
+
+            if (missing > 0)
+            {
+                throw Array.FailedError("a rebuild needs every other member in sync");
+            }
+
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot != target)
                 {
-                    Array.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
+                    Array.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
                     sources[count++] = Column(slot);
                 }
             }
 
-            if (target >= 0)
-            {
-                XorParity.Xor(sources, count, Column(target), width);
-                Array.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
-            }
-
+            XorParity.Xor(sources, count, Column(target), width);
+            Array.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
             return 0;
         }
 

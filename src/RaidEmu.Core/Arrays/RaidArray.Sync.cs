@@ -153,6 +153,12 @@ public sealed partial class RaidArray
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            if (!targets.Any(m => m.State == MemberState.Rebuilding))
+            {
+                // Every member being rebuilt has failed meanwhile: there is nothing left to do.
+                break;
+            }
+
             _personality.SyncUnit(unit, SyncKind.Recovery);
             long end = UnitEnd(unit);
             foreach (var member in targets)

@@ -206,6 +206,21 @@ public sealed class Raid5Tests
     }
 
     [TestMethod]
+    public void ReplacementFailingMidRebuild_LeavesTheArrayDegraded_NotFailed()
+    {
+        using var array = TestArrays.Raid5(out _, stripes: 40);
+        var expected = TestArrays.FillRandom(array, 41);
+        array.Fail(2);
+        var replacement = new FaultyBlockDevice(new MemoryBlockDevice(array.Members[0].Device.Length));
+        array.Add(replacement);
+        replacement.FailAfterWrites(30);
+        array.RunSync();
+        Assert.AreEqual(ArrayState.Degraded, array.State);
+        Assert.AreEqual(MemberState.Faulty, array.Members.Single(m => m.DevNumber == 4).State);
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(array));
+    }
+
+    [TestMethod]
     public void OutOfRange_IsRefused()
     {
         using var array = TestArrays.Raid5(out _);
