@@ -9,6 +9,7 @@ public sealed class FaultyBlockDevice : IBlockDevice
     private readonly IBlockDevice _inner;
     private readonly bool _ownsInner;
     private long _writesLeft = long.MaxValue;
+    private long _reads;
     private volatile bool _failed;
 
     /// <summary>Wraps <paramref name="inner"/>; disposing this disposes it when <paramref name="ownsInner"/>.</summary>
@@ -23,8 +24,6 @@ public sealed class FaultyBlockDevice : IBlockDevice
 
     /// <summary>Number of read calls that reached the inner device.</summary>
     public long Reads => Interlocked.Read(ref _reads);
-
-    private long _reads;
 
     /// <inheritdoc />
     public long Length => _inner.Length;
