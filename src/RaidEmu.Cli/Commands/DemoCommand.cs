@@ -101,17 +101,7 @@ internal static class DemoCommand
     private static ulong Hash(RaidArray array)
     {
         var hash = new XxHash128();
-        var block = new byte[BlockBytes];
-        ProgressView.Run("read", array.Length, progress =>
-        {
-            for (long offset = 0; offset < array.Length; offset += block.Length)
-            {
-                var span = block.AsSpan(0, (int)Math.Min(block.Length, array.Length - offset));
-                array.Read(offset, span);
-                hash.Append(span);
-                progress?.Report(new SyncProgress(SyncKind.Check, offset + span.Length, array.Length));
-            }
-        });
+        VolumeCommands.ReadOut(array, 0, array.Length, hash.Append);
         return (ulong)hash.GetCurrentHashAsUInt128();
     }
 

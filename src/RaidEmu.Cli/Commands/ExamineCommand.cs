@@ -20,14 +20,7 @@ internal static class ExamineCommand
         Superblock sb;
         using (var device = FileBlockDevice.Open(path, readOnly: true))
         {
-            if (device.Length < Superblock.ByteOffset + Superblock.BlockBytes)
-            {
-                throw new MetadataException($"{o.File}: {device.Length} bytes is too short to hold an md superblock");
-            }
-
-            var block = new byte[Superblock.BlockBytes];
-            device.Read(Superblock.ByteOffset, block);
-            sb = Superblock.Parse(block, o.File, device.Length);
+            sb = Superblock.Read(device, o.File);
         }
 
         var report = Build(o.File, sb);

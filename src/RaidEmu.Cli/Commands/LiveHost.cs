@@ -37,7 +37,7 @@ internal sealed class LiveHost : IDisposable
             if (Power.Rail == RailState.Off)
             {
                 array.Dispose();
-                throw new InvalidOperationException($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
+                throw OfflineArrays.NoPower(folder);
             }
 
             Power.RailChanged += OnRail;

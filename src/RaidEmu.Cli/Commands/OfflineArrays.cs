@@ -14,7 +14,7 @@ internal sealed class OfflineArrays : IArrayAccess
         RequireFolder(folder);
         if (PowerFolder.Read(folder) is { Rail: RailState.Off })
         {
-            throw new InvalidOperationException($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
+            throw NoPower(folder);
         }
 
         var folderLock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
@@ -57,6 +57,9 @@ internal sealed class OfflineArrays : IArrayAccess
             throw;
         }
     }
+
+    public static InvalidOperationException NoPower(string folder) =>
+        new($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
 
     public static void RequireFolder(string folder)
     {

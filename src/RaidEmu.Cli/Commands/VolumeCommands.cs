@@ -1,6 +1,7 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -35,21 +36,28 @@ internal static class VolumeCommands
         long length = o.Length == null ? Math.Max(0, array.Length - offset) : Sizes.Parse(o.Length, "--length");
         CheckRange(offset, length, array.Length, "read", $"{length} bytes");
         using var output = new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.None, BlockBytes);
+        long done = ReadOut(array, offset, length, output.Write);
+        CommandContext.Current.Out.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
+        return 0;
+    }
+
+    /// <summary>Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, with progress.</summary>
+    public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume)
+    {
         var buffer = new byte[BlockBytes];
         long done = 0;
         ProgressView.Run("read", length, progress =>
         {
             while (done < length)
             {
-                int n = (int)Math.Min(buffer.Length, length - done);
-                array.Read(offset + done, buffer.AsSpan(0, n));
-                output.Write(buffer, 0, n);
-                done += n;
+                var block = buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done));
+                volume.Read(offset + done, block);
+                consume(block);
+                done += block.Length;
                 progress?.Report(new SyncProgress(SyncKind.Check, done, length));
             }
         });
-        CommandContext.Current.Out.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
-        return 0;
+        return done;
     }
 
     /// <summary>Copies a stream block by block; memory stays at one block whatever the size.</summary>

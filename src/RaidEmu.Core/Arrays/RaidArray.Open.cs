@@ -70,7 +70,7 @@ public sealed partial class RaidArray
             throw new MetadataException("no member files to assemble");
         }
 
-        var found = sources.Select(s => (Source: s, Super: ReadSuperblock(s))).ToList();
+        var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
         CheckSameArray(found);
 
         var reference = found.MaxBy(f => f.Super.Events).Super;
@@ -162,19 +162,6 @@ public sealed partial class RaidArray
                 Commit(EventTypes.ArrayForced, null, "dirty and degraded RAID 5 started by force; stripes written at the stop may hold wrong data");
             }
         }
-    }
-
-    private static Superblock ReadSuperblock(MemberSource source)
-    {
-        string label = Label(source);
-        if (source.Device.Length < Superblock.ByteOffset + Superblock.BlockBytes)
-        {
-            throw new MetadataException($"{label}: {source.Device.Length} bytes is too short to hold an md superblock");
-        }
-
-        var block = new byte[Superblock.BlockBytes];
-        source.Device.Read(Superblock.ByteOffset, block);
-        return Superblock.Parse(block, label, source.Device.Length);
     }
 
     private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)

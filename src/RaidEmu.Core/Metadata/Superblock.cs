@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Core.Metadata;
 
@@ -124,6 +125,20 @@ public sealed class Superblock
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(block[216..], Checksum(block, Roles.Length));
+    }
+
+    /// <summary>Reads and validates the superblock of <paramref name="device"/>; <paramref name="source"/> names it in errors.</summary>
+    public static Superblock Read(IBlockDevice device, string source)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Length < ByteOffset + BlockBytes)
+        {
+            throw new MetadataException($"{source}: {device.Length} bytes is too short to hold an md superblock");
+        }
+
+        var block = new byte[BlockBytes];
+        device.Read(ByteOffset, block);
+        return Parse(block, source, device.Length);
     }
 
     /// <summary>
