@@ -109,6 +109,7 @@ internal static class Runner
         ArgumentException => (Usage, ex.Message),
         ArrayStartRefusedException => (Failed, $"{ex.Message} ('raidemu start ARRAY --force')"),
         ArrayFailedException or ArrayBusyException or MetadataException => (Failed, ex.Message),
+        RaidEmu.Core.ArrayRefusedException => (Failed, ex.Message),
         InvalidOperationException => (Failed, ex.Message),
         UnauthorizedAccessException => (Failed, ex.Message),
         IOException => (Failed, ex.Message),
