@@ -1,6 +1,7 @@
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Power;
+using RaidEmu.Live.Hosting;
 
 namespace RaidEmu.Cli.Commands;
 

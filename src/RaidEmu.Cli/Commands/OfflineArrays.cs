@@ -1,6 +1,7 @@
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Power;
+using RaidEmu.Live.Hosting;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal sealed class OfflineArrays : IArrayAccess
         RequireFolder(folder);
         if (PowerFolder.Read(folder) is { Rail: RailState.Off })
         {
-            throw NoPower(folder);
+            throw LiveHost.NoPower(folder);
         }
 
         var folderLock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
@@ -57,9 +58,6 @@ internal sealed class OfflineArrays : IArrayAccess
             throw;
         }
     }
-
-    public static InvalidOperationException NoPower(string folder) =>
-        new($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
 
     public static void RequireFolder(string folder)
     {

@@ -8,6 +8,7 @@ using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Live.Control;
+using RaidEmu.Live.Hosting;
 
 namespace RaidEmu.Cli.Commands;
 

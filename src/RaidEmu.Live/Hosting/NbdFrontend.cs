@@ -3,13 +3,15 @@ using System.Net.Sockets;
 using RaidEmu.Core.Devices;
 using RaidEmu.Live.Nbd;
 
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>The array as an NBD export named after it.</summary>
-internal sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
+public sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
 {
+    /// <inheritdoc/>
     public string Ready => $"as NBD export '{exportName}' on {Describe(server.EndPoint)}";
 
+    /// <summary>Listens on <paramref name="endPoint"/>; a port or path in use is an I/O error naming it.</summary>
     public static NbdFrontend Start(IBlockDevice volume, string name, EndPoint endPoint, bool readOnly)
     {
         try
@@ -22,6 +24,7 @@ internal sealed class NbdFrontend(NbdServer server, string exportName) : IFronte
         }
     }
 
+    /// <inheritdoc/>
     public bool TryStop(out string problem)
     {
         problem = "";

@@ -1,7 +1,7 @@
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>What a serving process offers clients (an NBD export, a FUSE mount), and how it stops.</summary>
-internal interface IFrontend
+public interface IFrontend
 {
     /// <summary>The line printed once clients can connect.</summary>
     string Ready { get; }

@@ -1,29 +1,35 @@
 using RaidEmu.Core.Arrays;
-using RaidEmu.Live;
 
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>
 /// What the front ends serve: the live array while it runs, and I/O errors while it is down (after a
 /// power loss, until it starts again). The array behind it can be replaced when it restarts.
 /// </summary>
-internal sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
+public sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
 {
     private volatile RaidArray? _current = array;
     private volatile string _downReason = "";
 
+    /// <summary>The running array; null while it is down.</summary>
     public RaidArray? Current => _current;
 
+    /// <summary>Why the array is down, for the errors clients get.</summary>
     public string DownReason => _downReason;
 
+    /// <inheritdoc/>
     public long Length { get; } = array.Length;
 
+    /// <inheritdoc/>
     public int SectorSize { get; } = array.SectorSize;
 
+    /// <summary>Serves <paramref name="array"/> from now on (after a restart).</summary>
     public void Up(RaidArray array) => _current = array;
 
+    /// <inheritdoc/>
     public int PowerCycle { get; private set; }
 
+    /// <summary>The array stopped; requests fail with <paramref name="reason"/>.</summary>
     public void Down(string reason)
     {
         _downReason = reason;
@@ -37,12 +43,16 @@ internal sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
         Down(reason);
     }
 
+    /// <inheritdoc/>
     public void Read(long offset, Span<byte> destination) => Array.Read(offset, destination);
 
+    /// <inheritdoc/>
     public void Write(long offset, ReadOnlySpan<byte> source) => Array.Write(offset, source);
 
+    /// <inheritdoc/>
     public void Flush() => Array.Flush();
 
+    /// <summary>Nothing to release: the host owns the array.</summary>
     public void Dispose()
     {
     }

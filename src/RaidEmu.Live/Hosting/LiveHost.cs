@@ -1,16 +1,17 @@
+using RaidEmu.Core;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Power;
 
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>
 /// The serving process's hold on an array: its lock, the live array behind the power rail, and the power
 /// subsystem. When the rail goes off, writes in flight are torn and the array stops; when power returns it
 /// comes back only through md's rules (dirty: resync; dirty and degraded RAID 5: only with start --force).
 /// </summary>
-internal sealed class LiveHost : IDisposable
+public sealed class LiveHost : IDisposable
 {
     private readonly ArrayLock _lock;
     private readonly Lock _gate = new();
@@ -22,6 +23,7 @@ internal sealed class LiveHost : IDisposable
     private long _lastBytes;
     private List<PowerCutDevice> _disks = [];
 
+    /// <summary>Takes the folder's lock and starts the array; refused when its power rail is off.</summary>
     public LiveHost(string folder, string purpose)
     {
         Folder = folder;
@@ -37,7 +39,7 @@ internal sealed class LiveHost : IDisposable
             if (Power.Rail == RailState.Off)
             {
                 array.Dispose();
-                throw OfflineArrays.NoPower(folder);
+                throw NoPower(folder);
             }
 
             Power.RailChanged += OnRail;
@@ -50,13 +52,21 @@ internal sealed class LiveHost : IDisposable
         }
     }
 
+    /// <summary>The array folder served.</summary>
     public string Folder { get; }
 
+    /// <summary>What the front ends serve.</summary>
     public LiveVolume Volume { get; }
 
+    /// <summary>The array's power subsystem, shared by the control commands.</summary>
     public PowerSubsystem Power { get; }
 
+    /// <summary>Held while the power model is changed, so a rail change and a restart never interleave.</summary>
     public Lock PowerGate => _gate;
+
+    /// <summary>The refusal for an array whose power rail is off, served or not.</summary>
+    public static ArrayRefusedException NoPower(string folder) =>
+        new($"array {folder} has no power (rail off); bring a supply back with 'raidemu psu' first");
 
     /// <summary>Starts the array again after it went down; <paramref name="force"/> accepts the write hole.</summary>
     public RaidArray Restart(bool force)
@@ -70,7 +80,7 @@ internal sealed class LiveHost : IDisposable
 
             if (Power.Rail == RailState.Off)
             {
-                throw new InvalidOperationException("the array has no power; bring a supply back with 'raidemu psu' first");
+                throw new ArrayRefusedException("the array has no power; bring a supply back with 'raidemu psu' first");
             }
 
             var array = OpenArray(force, startSync: false);
@@ -81,6 +91,7 @@ internal sealed class LiveHost : IDisposable
         }
     }
 
+    /// <summary>Saves the power state, flushes the array (marking it clean) and releases the folder.</summary>
     public void Dispose()
     {
         _activity?.Dispose();

@@ -1,8 +1,9 @@
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>Reads the kernel's mount table to find which array folder a FUSE mount serves.</summary>
-internal static class MountTable
+public static class MountTable
 {
+    /// <summary>The folder served on <paramref name="mountPoint"/>, or null when it is not a raidemu mount.</summary>
     public static string? FolderOf(string mountPoint, string fsNamePrefix)
     {
         // /proc/self/mountinfo: "... MOUNTPOINT options ... - FSTYPE SOURCE SUPEROPTIONS", spaces escaped as \040.

@@ -1,18 +1,21 @@
 using RaidEmu.Core.Devices;
 using RaidEmu.Live.Fuse;
 
-namespace RaidEmu.Cli.Commands;
+namespace RaidEmu.Live.Hosting;
 
 /// <summary>The array as MOUNTPOINT/NAME.img through FUSE.</summary>
-internal sealed class FuseFrontend(FuseMount mount) : IFrontend
+public sealed class FuseFrontend(FuseMount mount) : IFrontend
 {
     /// <summary>fsname prefix in /proc/mounts; the rest is the array folder, which is how unmount finds the server.</summary>
     public const string FsNamePrefix = "raidemu:";
 
+    /// <inheritdoc/>
     public string Ready => $"as {mount.ImagePath} (FUSE)";
 
+    /// <summary>Mounts the image of <paramref name="folder"/>'s array on <paramref name="mountPoint"/>.</summary>
     public static FuseFrontend Start(IBlockDevice volume, string name, string folder, string mountPoint, bool readOnly) =>
         new(FuseMount.Mount(volume, mountPoint, $"{name}.img", FsNamePrefix + Path.GetFullPath(folder), readOnly));
 
+    /// <inheritdoc/>
     public bool TryStop(out string problem) => mount.TryUnmount(out problem);
 }
