@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Arrays;
@@ -93,53 +92,23 @@ internal static class ServeCommand
     private static int Host(string folder, string purpose, Func<IBlockDevice, string, IFrontend> start)
     {
         using var host = new LiveHost(folder, purpose);
-        var stopped = new TaskCompletionSource();
+        var server = new LiveServer(host);
         var live = new LiveArrays(host);
-        IFrontend? frontend = null;
-        bool TryStop(out string problem)
-        {
-            problem = "";
-            if (frontend != null && !frontend.TryStop(out problem))
-            {
-                return false;
-            }
-
-            stopped.TrySetResult();
-            return true;
-        }
-
         var context = CommandContext.Current;
-        void OnSignal(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            if (!TryStop(out string problem))
+        server.Run(
+            volume => start(volume, volume.Current!.Name),
+            request => Handle(request, live, server),
+            ready: frontend =>
             {
-                context.Err.WriteLine($"raidemu: still serving: {problem}");
-            }
-        }
-
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        var control = ControlServer.Start(folder, request => Handle(request, live, TryStop));
-        try
-        {
-            frontend = start(host.Volume, host.Volume.Current!.Name);
-            context.Out.WriteLine($"serving {folder} {frontend.Ready} (pid {Environment.ProcessId}); stop with 'raidemu stop {folder}'");
-            context.Out.Flush();
-            stopped.Task.Wait();
-        }
-        finally
-        {
-            control.DisposeAsync().AsTask().Wait();
-        }
-
+                context.Out.WriteLine($"serving {folder} {frontend.Ready} (pid {Environment.ProcessId}); stop with 'raidemu stop {folder}'");
+                context.Out.Flush();
+            },
+            stillServing: problem => context.Err.WriteLine($"raidemu: still serving: {problem}"));
         context.Out.WriteLine(host.Volume.Current != null ? "stopped: array flushed and marked clean" : "stopped: the array was down");
         return Runner.Ok;
     }
 
-    private delegate bool StopRequest(out string problem);
-
-    private static ControlResponse Handle(ControlRequest request, LiveArrays live, StopRequest stop)
+    private static ControlResponse Handle(ControlRequest request, LiveArrays live, LiveServer server)
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
@@ -154,7 +123,7 @@ internal static class ServeCommand
             switch (options)
             {
                 case StopOptions:
-                    if (!stop(out string problem))
+                    if (!server.TryStop(out string problem))
                     {
                         error.WriteLine($"raidemu: {problem}; still serving");
                         return Runner.Failed;
@@ -163,7 +132,7 @@ internal static class ServeCommand
                     output.WriteLine("stopping");
                     return Runner.Ok;
                 case ServeOptions or MountOptions:
-                    error.WriteLine($"raidemu: {live.Host.Folder} is already served by process {Environment.ProcessId}");
+                    error.WriteLine($"raidemu: {server.Host.Folder} is already served by process {Environment.ProcessId}");
                     return Runner.Failed;
                 default:
                     return Runner.Execute(options);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using RaidEmu.Live.Sockets;
 
 namespace RaidEmu.Live.Control;
 
@@ -13,19 +14,12 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>The socket's file name inside an array folder.</summary>
     public const string FileName = ".control";
 
-    private readonly Socket _listener;
-    private readonly string _path;
     private readonly Func<ControlRequest, ControlResponse> _handler;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly List<Task> _inFlight = [];
+    private AcceptLoop? _accept;
 
-    private ControlServer(Socket listener, string path, Func<ControlRequest, ControlResponse> handler)
+    private ControlServer(Func<ControlRequest, ControlResponse> handler)
     {
-        _listener = listener;
-        _path = path;
         _handler = handler;
-        _acceptLoop = AcceptLoopAsync();
     }
 
     /// <summary>Binds the socket in <paramref name="folder"/> (replacing a stale one) and starts answering.</summary>
@@ -38,58 +32,33 @@ public sealed class ControlServer : IAsyncDisposable
             File.Delete(path);
         }
 
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
+        var server = new ControlServer(handler);
 
-        return new ControlServer(listener, path, handler);
+        // Requests already running when the server stops (the "stop" itself among them) finish and answer;
+        // a long one is not waited for past a bound.
+        server._accept = AcceptLoop.Start(
+            new UnixDomainSocketEndPoint(path),
+            server.ServeAsync,
+            dropClients: false,
+            drainLimit: TimeSpan.FromSeconds(10),
+            bound: () => File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        return server;
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (_inFlight)
-            {
-                _inFlight.RemoveAll(t => t.IsCompleted);
-                _inFlight.Add(Task.Run(() => ServeAsync(client)));
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Socket client, CancellationToken stopping)
     {
         using var stream = new NetworkStream(client, ownsSocket: true);
         try
         {
             using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
-            string? line = await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false);
+            string? line = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
             var request = line == null ? null : JsonSerializer.Deserialize<ControlRequest>(line);
             var response = request == null
                 ? new ControlResponse(2, "", "raidemu: empty control request\n")
                 : Invoke(request);
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response) + "\n");
             // Not cancellable: the answer to "stop" is written while the server is shutting down.
-            await stream.WriteAsync(bytes).ConfigureAwait(false);
+            await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or JsonException or OperationCanceledException or SocketException)
         {
@@ -112,24 +81,5 @@ public sealed class ControlServer : IAsyncDisposable
     }
 
     /// <summary>Stops answering and removes the socket file.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Dispose();
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] inFlight;
-        lock (_inFlight)
-        {
-            inFlight = [.. _inFlight];
-        }
-
-        // Requests already running (the "stop" itself among them) finish and answer; a long one is not waited for past a bound.
-        await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
-        if (File.Exists(_path))
-        {
-            File.Delete(_path);
-        }
-
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _accept?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,6 +1,6 @@
 namespace RaidEmu.Live.Nbd;
 
-/// <summary>The numbers of the NBD protocol (NetworkBlockDevice/nbd doc/proto.md) that the server uses.</summary>
+/// <summary>The numbers of the NBD protocol (the fixed-newstyle protocol of the NetworkBlockDevice project) that the server uses.</summary>
 internal static class NbdProtocol
 {
     public const ulong InitMagic = 0x4e42444d41474943; // "NBDMAGIC"

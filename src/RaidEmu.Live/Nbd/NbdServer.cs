@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using RaidEmu.Core.Devices;
+using RaidEmu.Live.Sockets;
 
 namespace RaidEmu.Live.Nbd;
 
@@ -10,101 +11,58 @@ namespace RaidEmu.Live.Nbd;
 /// </summary>
 public sealed class NbdServer : IAsyncDisposable
 {
-    private readonly IBlockDevice _device;
-    private readonly string _exportName;
-    private readonly bool _readOnly;
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _connections = [];
-    private readonly List<Socket> _clients = [];
-    private Task _acceptLoop = Task.CompletedTask;
+    private readonly NbdExport _export;
+    private AcceptLoop? _accept;
 
-    private NbdServer(IBlockDevice device, string exportName, bool readOnly, Socket listener)
+    private NbdServer(NbdExport export)
     {
-        _device = device;
-        _exportName = exportName;
-        _readOnly = readOnly;
-        _listener = listener;
+        _export = export;
     }
 
     /// <summary>Where the server listens.</summary>
-    public EndPoint EndPoint => _listener.LocalEndPoint!;
+    public EndPoint EndPoint => _accept!.EndPoint;
 
     /// <summary>Binds and starts serving; port 0 picks a free port.</summary>
     public static NbdServer Start(IBlockDevice device, string exportName, EndPoint endPoint, bool readOnly = false)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
-        var listener = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(endPoint);
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-
-        var server = new NbdServer(device, exportName, readOnly, listener);
-        server._acceptLoop = server.AcceptLoopAsync();
+        var server = new NbdServer(new NbdExport(device, exportName, readOnly));
+        server._accept = AcceptLoop.Start(endPoint, server.ServeAsync, dropClients: true, drainLimit: Timeout.InfiniteTimeSpan);
         return server;
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task ServeAsync(Socket client, CancellationToken stopping)
     {
-        while (!_stop.IsCancellationRequested)
+        if (client.AddressFamily != AddressFamily.Unix)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
+            client.NoDelay = true;
+        }
 
-            if (client.AddressFamily != AddressFamily.Unix)
+        var stream = new NetworkStream(client, ownsSocket: true);
+        try
+        {
+            if (await new NbdHandshake(stream, _export).RunAsync(stopping).ConfigureAwait(false))
             {
-                client.NoDelay = true;
+                await new NbdTransmission(stream, _export).RunAsync(stopping).ConfigureAwait(false);
             }
-
-            var connection = new NbdConnection(new NetworkStream(client, ownsSocket: true), _device, _exportName, _readOnly);
-            lock (_connections)
-            {
-                _clients.Add(client);
-                _connections.Add(Task.Run(() => connection.RunAsync(_stop.Token)));
-            }
+        }
+        catch (EndOfStreamException)
+        {
+            // fio closes its probe connection without NBD_CMD_DISC: an ordinary end.
+        }
+        catch (IOException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            // Clients wait for the server to close the socket after DISC or ABORT.
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Stops accepting, closes every connection and waits for them.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        string? unixPath = (_listener.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        Task[] running;
-        lock (_connections)
-        {
-            foreach (var client in _clients)
-            {
-                client.Dispose();
-            }
-
-            running = [.. _connections];
-        }
-
-        await _acceptLoop.ConfigureAwait(false);
-        await Task.WhenAll(running).ConfigureAwait(false);
-        if (unixPath != null && File.Exists(unixPath))
-        {
-            File.Delete(unixPath);
-        }
-
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _accept?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
