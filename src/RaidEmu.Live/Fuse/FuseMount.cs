@@ -8,7 +8,8 @@ namespace RaidEmu.Live.Fuse;
 /// <summary>
 /// A FUSE file system holding one file, <c>NAME.img</c>, whose bytes are a block device: a fixed-size raw
 /// image that mkfs, mount -o loop, fio and qemu-img use like any other. Served with direct_io so every
-/// read and write reaches the array. One mount per process (libfuse calls back into static methods).
+/// read and write reaches the array. libfuse calls back into static methods; each finds its mount through
+/// the private data of the fuse context, a GC handle given to fuse_new.
 /// </summary>
 public sealed unsafe class FuseMount
 {
@@ -20,21 +21,20 @@ public sealed unsafe class FuseMount
     private const int ENOSPC = 28;
     private const int EROFS = 30;
     private const int EOPNOTSUPP = 95;
-    private const int OperationsSize = 42 * 8;
-
-    private static FuseMount? s_current;
-
     private readonly IBlockDevice _device;
+    private readonly StatLayout _stat;
     private readonly byte[] _filePath;
     private readonly byte[] _fileName;
     private readonly bool _readOnly;
     private void* _fuse;
+    private GCHandle _self;
     private Thread? _loop;
     private int _loopResult;
 
-    private FuseMount(IBlockDevice device, string mountPoint, string fileName, bool readOnly)
+    private FuseMount(IBlockDevice device, StatLayout stat, string mountPoint, string fileName, bool readOnly)
     {
         _device = device;
+        _stat = stat;
         MountPoint = Path.GetFullPath(mountPoint);
         FileName = fileName;
         _fileName = Encoding.UTF8.GetBytes(fileName);
@@ -68,23 +68,8 @@ public sealed unsafe class FuseMount
             throw new DirectoryNotFoundException($"mount point {mountPoint} does not exist");
         }
 
-        if (Interlocked.CompareExchange(ref s_current, null, null) != null)
-        {
-            throw new InvalidOperationException("this process already serves a FUSE mount");
-        }
-
-        var mount = new FuseMount(device, mountPoint, fileName, readOnly);
-        s_current = mount;
-        try
-        {
-            mount.Start(fsName);
-        }
-        catch
-        {
-            s_current = null;
-            throw;
-        }
-
+        var mount = new FuseMount(device, StatLayout.For(RuntimeInformation.ProcessArchitecture)!, mountPoint, fileName, readOnly);
+        mount.Start(fsName);
         return mount;
     }
 
@@ -122,7 +107,7 @@ public sealed unsafe class FuseMount
         api.Unmount(_fuse);
         api.Destroy(_fuse);
         _fuse = null;
-        s_current = null;
+        _self.Free();
         return true;
     }
 
@@ -140,27 +125,30 @@ public sealed unsafe class FuseMount
             }
         }
 
-        void** ops = stackalloc void*[42];
-        new Span<nint>(ops, 42).Clear();
-        ops[0] = (delegate* unmanaged[Cdecl]<byte*, byte*, void*, int>)&GetAttr;
-        ops[9] = (delegate* unmanaged[Cdecl]<byte*, uint, void*, int>)&Chmod;
-        ops[10] = (delegate* unmanaged[Cdecl]<byte*, uint, uint, void*, int>)&Chown;
-        ops[11] = (delegate* unmanaged[Cdecl]<byte*, long, void*, int>)&Truncate;
-        ops[12] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Open;
-        ops[13] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
-        ops[14] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
-        ops[15] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
-        ops[16] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
-        ops[17] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
-        ops[18] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
-        ops[24] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
-        ops[32] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
-        ops[39] = (delegate* unmanaged[Cdecl]<byte*, int, long, long, void*, int>)&Fallocate;
+        void** ops = stackalloc void*[FuseLayout.OperationCount];
+        new Span<nint>(ops, FuseLayout.OperationCount).Clear();
+        ops[FuseLayout.GetAttr] = (delegate* unmanaged[Cdecl]<byte*, byte*, void*, int>)&GetAttr;
+        ops[FuseLayout.Chmod] = (delegate* unmanaged[Cdecl]<byte*, uint, void*, int>)&Chmod;
+        ops[FuseLayout.Chown] = (delegate* unmanaged[Cdecl]<byte*, uint, uint, void*, int>)&Chown;
+        ops[FuseLayout.Truncate] = (delegate* unmanaged[Cdecl]<byte*, long, void*, int>)&Truncate;
+        ops[FuseLayout.Open] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Open;
+        ops[FuseLayout.Read] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
+        ops[FuseLayout.Write] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
+        ops[FuseLayout.StatFs] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
+        ops[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
+        ops[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
+        ops[FuseLayout.Fsync] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
+        ops[FuseLayout.ReadDir] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
+        ops[FuseLayout.Utimens] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
+        ops[FuseLayout.Fallocate] = (delegate* unmanaged[Cdecl]<byte*, int, long, long, void*, int>)&Fallocate;
 
-        _fuse = api.New(&args, ops, OperationsSize, null);
+        // No init hook is set, so the context's private data stays the user data given here.
+        _self = GCHandle.Alloc(this);
+        _fuse = api.New(&args, ops, (nuint)(FuseLayout.OperationCount * sizeof(void*)), (void*)GCHandle.ToIntPtr(_self));
         api.OptFreeArgs(&args);
         if (_fuse == null)
         {
+            _self.Free();
             throw new IOException("fuse_new failed");
         }
 
@@ -175,6 +163,7 @@ public sealed unsafe class FuseMount
         {
             api.Destroy(_fuse);
             _fuse = null;
+            _self.Free();
             throw new IOException($"cannot mount FUSE on {MountPoint} (is it already a mount point, or not empty?)");
         }
 
@@ -199,36 +188,27 @@ public sealed unsafe class FuseMount
     private int PowerCycle => (_device as IPowerCycledDevice)?.PowerCycle ?? 0;
 
     /// <summary>A handle opened before the last power loss belongs to a client that would have crashed with it.</summary>
-    private bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + 16) != (ulong)PowerCycle;
+    private bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) != (ulong)PowerCycle;
 
     private bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int GetAttr(byte* path, byte* stat, void* fileInfo) => Guard(m =>
     {
-        new Span<byte>(stat, 144).Clear();
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (IsRoot(path))
         {
-            *(ulong*)(stat + 16) = 2;
-            *(uint*)(stat + 24) = 0x4000 | 0x1ed; // S_IFDIR | 0755
+            m._stat.Write(stat, 0x4000 | 0x1ed, links: 2, size: 0, now); // S_IFDIR | 0755
         }
         else if (m.IsImage(path))
         {
-            *(ulong*)(stat + 16) = 1;
-            *(uint*)(stat + 24) = 0x8000 | (m._readOnly ? 0x124u : 0x1a4u); // S_IFREG | 0444 or 0644
-            *(long*)(stat + 48) = m._device.Length;
-            *(long*)(stat + 56) = 4096;
-            *(long*)(stat + 64) = m._device.Length / 512;
+            m._stat.Write(stat, 0x8000 | (m._readOnly ? 0x124u : 0x1a4u), links: 1, m._device.Length, now); // S_IFREG | 0444 or 0644
         }
         else
         {
             return -ENOENT;
         }
 
-        *(long*)(stat + 72) = now;
-        *(long*)(stat + 88) = now;
-        *(long*)(stat + 104) = now;
         return 0;
     });
 
@@ -263,15 +243,15 @@ public sealed unsafe class FuseMount
             return IsRoot(path) ? -EACCES : -ENOENT;
         }
 
-        int flags = *(int*)fileInfo;
+        int flags = *(int*)(fileInfo + FuseLayout.FileInfoFlags);
         if (m._readOnly && (flags & 3) != 0)
         {
             return -EROFS;
         }
 
         // direct_io: every read and write reaches the array; O_TRUNC is ignored (the size is fixed).
-        *(uint*)(fileInfo + 4) |= 0x2;
-        *(ulong*)(fileInfo + 16) = (ulong)m.PowerCycle;
+        *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoDirectIo;
+        *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
         return 0;
     });
 
@@ -337,12 +317,12 @@ public sealed unsafe class FuseMount
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int StatFs(byte* path, byte* statvfs) => Guard(m =>
     {
-        new Span<byte>(statvfs, 112).Clear();
-        *(ulong*)statvfs = 4096;
-        *(ulong*)(statvfs + 8) = 4096;
-        *(ulong*)(statvfs + 16) = (ulong)(m._device.Length / 4096);
-        *(ulong*)(statvfs + 40) = 2;
-        *(ulong*)(statvfs + 80) = 255;
+        new Span<byte>(statvfs, FuseLayout.StatVfsSize).Clear();
+        *(ulong*)(statvfs + FuseLayout.StatVfsBlockSize) = 4096;
+        *(ulong*)(statvfs + FuseLayout.StatVfsFragmentSize) = 4096;
+        *(ulong*)(statvfs + FuseLayout.StatVfsBlocks) = (ulong)(m._device.Length / 4096);
+        *(ulong*)(statvfs + FuseLayout.StatVfsFiles) = 2;
+        *(ulong*)(statvfs + FuseLayout.StatVfsNameMax) = 255;
         return 0;
     });
 
@@ -365,8 +345,9 @@ public sealed unsafe class FuseMount
     /// <summary>Callbacks run on libfuse's threads: an exception escaping would kill the process, so every one becomes -EIO.</summary>
     private static int Guard(Func<FuseMount, int> body)
     {
-        var mount = s_current;
-        if (mount == null)
+        byte* context = FuseNative.Functions.GetContext();
+        nint data = context == null ? 0 : *(nint*)(context + FuseLayout.ContextPrivateData);
+        if (data == 0 || GCHandle.FromIntPtr(data).Target is not FuseMount mount)
         {
             return -EIO;
         }

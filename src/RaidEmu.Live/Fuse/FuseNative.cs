@@ -4,8 +4,10 @@ namespace RaidEmu.Live.Fuse;
 
 /// <summary>
 /// The few libfuse3 entry points a one-file image needs, bound at run time. fuse_new and fuse_loop_mt are
-/// taken at pinned symbol versions (FUSE_3.1, FUSE_3.0) because their default versions changed shape
-/// between libfuse releases (reference/mount.md).
+/// taken at pinned symbol versions because their default versions changed shape between libfuse releases.
+/// fuse_loop_mt's default is FUSE_3.2 in libfuse 3.2 to 3.11 (it takes a config and crashes on a NULL one)
+/// and FUSE_3.12 from 3.12 on; FUSE_3.0 takes a plain clone_fd flag. fuse_new@FUSE_3.1 has the shape
+/// called here: (args, operations, size of operations, user data).
 /// </summary>
 internal static unsafe partial class FuseNative
 {
@@ -15,9 +17,15 @@ internal static unsafe partial class FuseNative
 
     public static Api Functions => s_api.Value;
 
-    /// <summary>True when libfuse3 can be loaded and /dev/fuse exists.</summary>
+    /// <summary>True when this architecture's struct layouts are known, libfuse3 can be loaded and /dev/fuse exists.</summary>
     public static bool IsAvailable(out string why)
     {
+        if (StatLayout.For(RuntimeInformation.ProcessArchitecture) == null)
+        {
+            why = $"the FUSE binding knows the memory layout of struct stat on x86-64 and arm64 only, not on {RuntimeInformation.ProcessArchitecture}";
+            return false;
+        }
+
         if (!File.Exists("/dev/fuse"))
         {
             why = "/dev/fuse does not exist";
@@ -58,6 +66,7 @@ internal static unsafe partial class FuseNative
             Destroy = (delegate* unmanaged<void*, void>)NativeLibrary.GetExport(lib, "fuse_destroy"),
             OptAddArg = (delegate* unmanaged<FuseArgs*, byte*, int>)NativeLibrary.GetExport(lib, "fuse_opt_add_arg"),
             OptFreeArgs = (delegate* unmanaged<FuseArgs*, void>)NativeLibrary.GetExport(lib, "fuse_opt_free_args"),
+            GetContext = (delegate* unmanaged<byte*>)NativeLibrary.GetExport(lib, "fuse_get_context"),
         };
     }
 
@@ -79,5 +88,6 @@ internal static unsafe partial class FuseNative
         public delegate* unmanaged<void*, void> Destroy;
         public delegate* unmanaged<FuseArgs*, byte*, int> OptAddArg;
         public delegate* unmanaged<FuseArgs*, void> OptFreeArgs;
+        public delegate* unmanaged<byte*> GetContext;
     }
 }
