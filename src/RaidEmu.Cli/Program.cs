@@ -44,7 +44,7 @@ public static class Program
             catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
                 Console.Error.WriteLine($"raidemu: {ex.Message}");
-                return Runner.Failed;
+                return ExitCodes.Failed;
             }
         }
 

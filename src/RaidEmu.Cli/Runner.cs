@@ -11,10 +11,6 @@ namespace RaidEmu.Cli;
 /// <summary>Parses a command line and runs it in the current <see cref="CommandContext"/>, turning every failure into one line and an exit code.</summary>
 internal static class Runner
 {
-    public const int Ok = 0;
-    public const int Failed = 1;
-    public const int Usage = 2;
-
     private static readonly Type[] s_verbs =
     [
         typeof(CreateOptions), typeof(StatusOptions), typeof(ExamineOptions), typeof(FailOptions), typeof(RemoveOptions),
@@ -34,7 +30,7 @@ internal static class Runner
         var result = parser.ParseArguments(args, s_verbs);
         if (result is Parsed<object> parsed)
         {
-            code = Ok;
+            code = ExitCodes.Ok;
             return parsed.Value;
         }
 
@@ -45,12 +41,12 @@ internal static class Runner
         {
             var help = HelpText.AutoBuild(notParsed, h => { h.AdditionalNewLineAfterOption = false; return h; }, e => e, verbsIndex: true);
             context.Out.WriteLine(help);
-            code = Ok;
+            code = ExitCodes.Ok;
             return null;
         }
 
         context.Err.WriteLine($"raidemu: {Explain(errors[0])}");
-        code = Usage;
+        code = ExitCodes.Usage;
         return null;
     }
 
@@ -92,9 +88,9 @@ internal static class Runner
         ReadOptions o => VolumeCommands.Read(o),
         EventsOptions o => EventsCommand.Run(o),
         StartOptions o => SyncCommands.Start(o),
-        ServeOptions o => ServeCommand.Run(o),
+        ServeOptions o => ServeCommand.Run(o, ControlCommandLine.Run),
         StopOptions o => ServeCommand.Stop(o),
-        MountOptions o => ServeCommand.Mount(o),
+        MountOptions o => ServeCommand.Mount(o, ControlCommandLine.Run),
         UnmountOptions o => ServeCommand.Unmount(o),
         PsuOptions o => PsuCommand.Run(o),
         DemoOptions o => DemoCommand.Run(o),
@@ -104,17 +100,17 @@ internal static class Runner
     /// <summary>Maps an error to its exit code and the one line the user sees.</summary>
     private static (int Code, string Message) Describe(Exception ex) => ex switch
     {
-        UsageException => (Usage, ex.Message),
-        DirectoryNotFoundException or FileNotFoundException => (Usage, ex.Message),
-        ArgumentException => (Usage, ex.Message),
-        ArrayStartRefusedException => (Failed, $"{ex.Message} ('raidemu start ARRAY --force')"),
-        ArrayFailedException or ArrayBusyException or MetadataException => (Failed, ex.Message),
-        RaidEmu.Core.ArrayRefusedException => (Failed, ex.Message),
-        InvalidOperationException => (Failed, ex.Message),
-        UnauthorizedAccessException => (Failed, ex.Message),
-        IOException => (Failed, ex.Message),
-        System.Net.Sockets.SocketException => (Failed, ex.Message),
-        _ => (Failed, $"internal error: {ex.GetType().Name}: {ex.Message} (set RAIDEMU_DEBUG=1 for details)"),
+        UsageException => (ExitCodes.Usage, ex.Message),
+        DirectoryNotFoundException or FileNotFoundException => (ExitCodes.Usage, ex.Message),
+        ArgumentException => (ExitCodes.Usage, ex.Message),
+        ArrayStartRefusedException => (ExitCodes.Failed, $"{ex.Message} ('raidemu start ARRAY --force')"),
+        ArrayFailedException or ArrayBusyException or MetadataException => (ExitCodes.Failed, ex.Message),
+        RaidEmu.Core.ArrayRefusedException => (ExitCodes.Failed, ex.Message),
+        InvalidOperationException => (ExitCodes.Failed, ex.Message),
+        UnauthorizedAccessException => (ExitCodes.Failed, ex.Message),
+        IOException => (ExitCodes.Failed, ex.Message),
+        System.Net.Sockets.SocketException => (ExitCodes.Failed, ex.Message),
+        _ => (ExitCodes.Failed, $"internal error: {ex.GetType().Name}: {ex.Message} (set RAIDEMU_DEBUG=1 for details)"),
     };
 
     private static string Explain(Error error) => error switch

@@ -1,3 +1,5 @@
+using RaidEmu.Cli.Output;
+
 namespace RaidEmu.Cli.Commands;
 
 /// <summary>
@@ -5,47 +7,18 @@ namespace RaidEmu.Cli.Commands;
 /// serving process each control request gets its own context, so the same command code acts on the live
 /// array and its output travels back to the client.
 /// </summary>
-internal sealed class CommandContext
+internal sealed class CommandContext(TextWriter output, TextWriter error, IArrayAccess arrays, string workingDirectory, bool isTerminal)
+    : OutputTarget(output, error, isTerminal)
 {
-    private static readonly AsyncLocal<CommandContext?> s_current = new();
-
-    public CommandContext(TextWriter output, TextWriter error, IArrayAccess arrays, string workingDirectory, bool isTerminal)
-    {
-        Out = output;
-        Err = error;
-        Arrays = arrays;
-        WorkingDirectory = workingDirectory;
-        IsTerminal = isTerminal;
-    }
-
-    public static CommandContext Current => s_current.Value ??= new CommandContext(
+    private static readonly CommandContext s_console = new(
         Console.Out, Console.Error, OfflineArrays.Instance, Environment.CurrentDirectory, !Console.IsOutputRedirected);
 
-    public TextWriter Out { get; }
+    /// <summary>The context of the command running on this flow, else the console's.</summary>
+    public static new CommandContext Current => Running as CommandContext ?? s_console;
 
-    public TextWriter Err { get; }
+    public IArrayAccess Arrays { get; } = arrays;
 
-    public IArrayAccess Arrays { get; }
-
-    public string WorkingDirectory { get; }
-
-    /// <summary>Progress bars and colours only when a person is watching.</summary>
-    public bool IsTerminal { get; }
-
-    /// <summary>Runs <paramref name="action"/> with this context as the current one.</summary>
-    public T Run<T>(Func<T> action)
-    {
-        var previous = s_current.Value;
-        s_current.Value = this;
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            s_current.Value = previous;
-        }
-    }
+    public string WorkingDirectory { get; } = workingDirectory;
 
     /// <summary>A user's path, taken relative to the user's working directory (not the server's).</summary>
     public string Path(string path) => System.IO.Path.GetFullPath(path, WorkingDirectory);

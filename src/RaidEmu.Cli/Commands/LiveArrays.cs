@@ -1,4 +1,5 @@
 using RaidEmu.Cli.Output;
+using RaidEmu.Core;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Power;
 using RaidEmu.Live.Hosting;
@@ -20,7 +21,7 @@ internal sealed class LiveArrays(LiveHost host) : IArrayAccess
         }
 
         return array == null
-            ? throw new InvalidOperationException($"the array is down: {Host.Volume.DownReason}")
+            ? throw new ArrayRefusedException($"the array is down: {Host.Volume.DownReason}")
             : new ArrayHandle(array, Host.Folder, live: true, () => { });
     }
 
@@ -42,7 +43,7 @@ internal sealed class LiveArrays(LiveHost host) : IArrayAccess
         CheckFolder(folder);
         if (replace != null)
         {
-            throw new InvalidOperationException("stop the server before changing the power setup");
+            throw new ArrayRefusedException("stop the server before changing the power setup");
         }
 
         Host.PowerGate.Enter();

@@ -49,7 +49,7 @@ internal static class PsuCommand
             if (action == "status")
             {
                 Json.PrintOr(o.Json, Report(power), Print);
-                return Runner.Ok;
+                return ExitCodes.Ok;
             }
 
             s_actions[action](power, o);
@@ -62,7 +62,7 @@ internal static class PsuCommand
             output.WriteLine($"rail {power.Rail}, group {power.GroupStatus}, load {power.LoadWatts:0} W of {power.CapacityWatts:0} W");
         }
 
-        return Runner.Ok;
+        return ExitCodes.Ok;
     }
 
     private static PowerConfig Setup(PsuOptions o)

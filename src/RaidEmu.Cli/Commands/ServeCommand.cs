@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
+using RaidEmu.Core;
 using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Live.Control;
@@ -11,22 +11,25 @@ using RaidEmu.Live.Hosting;
 
 namespace RaidEmu.Cli.Commands;
 
+/// <summary>Runs a command line sent over the control socket inside the serving process.</summary>
+internal delegate ControlResponse ControlCommands(ControlRequest request, LiveArrays live, LiveServer server);
+
 /// <summary>serve and stop: a process that owns an array, exports it over NBD and runs CLI commands on it.</summary>
 internal static class ServeCommand
 {
     public const string LogFileName = "serve.log";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
-    public static int Run(ServeOptions o)
+    public static int Run(ServeOptions o, ControlCommands commands)
     {
         var endPoint = ParseEndPoint(o);
         OfflineArrays.RequireFolder(o.Array);
         return o.Foreground
-            ? Host(o.Array, "serve", (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly))
+            ? Host(o.Array, "serve", (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly), commands)
             : StartInBackground(o.Array);
     }
 
-    public static int Mount(MountOptions o)
+    public static int Mount(MountOptions o, ControlCommands commands)
     {
         OfflineArrays.RequireFolder(o.Array);
         string mountPoint = CommandContext.Current.Path(o.MountPoint);
@@ -36,7 +39,7 @@ internal static class ServeCommand
         }
 
         return o.Foreground
-            ? Host(o.Array, "mount", (volume, name) => FuseFrontend.Start(volume, name, o.Array, mountPoint, o.ReadOnly))
+            ? Host(o.Array, "mount", (volume, name) => FuseFrontend.Start(volume, name, o.Array, mountPoint, o.ReadOnly), commands)
             : StartInBackground(o.Array);
     }
 
@@ -44,16 +47,16 @@ internal static class ServeCommand
     {
         // Reaching here means no live server answered on the control socket.
         OfflineArrays.RequireFolder(o.Array);
-        throw new InvalidOperationException($"no process is serving {o.Array}");
+        throw new ArrayRefusedException($"no process is serving {o.Array}");
     }
 
     public static int Unmount(UnmountOptions o)
     {
         string mountPoint = Path.GetFullPath(o.MountPoint).TrimEnd('/');
         string folder = MountTable.FolderOf(mountPoint, FuseFrontend.FsNamePrefix)
-            ?? throw new InvalidOperationException($"{o.MountPoint} is not a raidemu mount");
+            ?? throw new ArrayRefusedException($"{o.MountPoint} is not a raidemu mount");
         var response = ControlClient.TrySend(folder, new ControlRequest(["stop", folder], Environment.CurrentDirectory))
-            ?? throw new InvalidOperationException($"the process serving {o.MountPoint} is gone; run 'fusermount3 -u {o.MountPoint}'");
+            ?? throw new ArrayRefusedException($"the process serving {o.MountPoint} is gone; run 'fusermount3 -u {o.MountPoint}'");
         CommandContext.Current.Out.Write(response.Out);
         CommandContext.Current.Err.Write(response.Err);
         return response.Code == 0 ? WaitStopped(folder) : response.Code;
@@ -71,7 +74,7 @@ internal static class ServeCommand
                 {
                     ArrayLock.Acquire(folder, "raidemu stop").Dispose();
                     Console.Out.WriteLine($"stopped; {folder} is clean and free");
-                    return Runner.Ok;
+                    return ExitCodes.Ok;
                 }
             }
             catch (ArrayBusyException)
@@ -82,14 +85,14 @@ internal static class ServeCommand
         }
 
         Console.Error.WriteLine($"raidemu: the server of {folder} did not stop within {s_startTimeout.TotalSeconds} s");
-        return Runner.Failed;
+        return ExitCodes.Failed;
     }
 
     /// <summary>
     /// Owns the array (its lock), serves it through <paramref name="start"/>'s front end and the control
     /// socket until stopped, then flushes and marks it clean. Recovery runs in the background throughout.
     /// </summary>
-    private static int Host(string folder, string purpose, Func<IBlockDevice, string, IFrontend> start)
+    private static int Host(string folder, string purpose, Func<IBlockDevice, string, IFrontend> start, ControlCommands commands)
     {
         using var host = new LiveHost(folder, purpose);
         var server = new LiveServer(host);
@@ -97,7 +100,7 @@ internal static class ServeCommand
         var context = CommandContext.Current;
         server.Run(
             volume => start(volume, volume.Current!.Name),
-            request => Handle(request, live, server),
+            request => commands(request, live, server),
             ready: frontend =>
             {
                 context.Out.WriteLine($"serving {folder} {frontend.Ready} (pid {Environment.ProcessId}); stop with 'raidemu stop {folder}'");
@@ -105,40 +108,7 @@ internal static class ServeCommand
             },
             stillServing: problem => context.Err.WriteLine($"raidemu: still serving: {problem}"));
         context.Out.WriteLine(host.Volume.Current != null ? "stopped: array flushed and marked clean" : "stopped: the array was down");
-        return Runner.Ok;
-    }
-
-    private static ControlResponse Handle(ControlRequest request, LiveArrays live, LiveServer server)
-    {
-        var output = new StringWriter(CultureInfo.InvariantCulture);
-        var error = new StringWriter(CultureInfo.InvariantCulture);
-        var context = new CommandContext(output, error, live, request.Cwd, isTerminal: false);
-        int code = context.Run(() =>
-        {
-            if (Runner.Parse(request.Args, out int parseCode) is not { } options)
-            {
-                return parseCode;
-            }
-
-            switch (options)
-            {
-                case StopOptions:
-                    if (!server.TryStop(out string problem))
-                    {
-                        error.WriteLine($"raidemu: {problem}; still serving");
-                        return Runner.Failed;
-                    }
-
-                    output.WriteLine("stopping");
-                    return Runner.Ok;
-                case ServeOptions or MountOptions:
-                    error.WriteLine($"raidemu: {server.Host.Folder} is already served by process {Environment.ProcessId}");
-                    return Runner.Failed;
-                default:
-                    return Runner.Execute(options);
-            }
-        });
-        return new ControlResponse(code, output.ToString(), error.ToString());
+        return ExitCodes.Ok;
     }
 
     /// <summary>Starts "serve --foreground" in a new session with its output in the folder's serve.log, and waits until it serves.</summary>
@@ -149,7 +119,7 @@ internal static class ServeCommand
         var self = new List<string> { Environment.ProcessPath! };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            self.Add(typeof(Program).Assembly.Location);
+            self.Add(typeof(ServeCommand).Assembly.Location);
         }
 
         self.AddRange(Environment.GetCommandLineArgs().Skip(1));
@@ -173,14 +143,14 @@ internal static class ServeCommand
             if (ready != null && ControlClient.IsServed(folder))
             {
                 CommandContext.Current.Out.WriteLine(ready);
-                return Runner.Ok;
+                return ExitCodes.Ok;
             }
 
             if (child.HasExited)
             {
                 string last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit code {child.ExitCode}";
                 CommandContext.Current.Err.WriteLine(last.StartsWith("raidemu: ", StringComparison.Ordinal) ? last : $"raidemu: the server did not start: {last}");
-                return Runner.Failed;
+                return ExitCodes.Failed;
             }
 
             Thread.Sleep(100);

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-using RaidEmu.Cli.Commands;
-
 namespace RaidEmu.Cli.Output;
 
 /// <summary>The one JSON style every --json view uses.</summary>
@@ -16,7 +14,7 @@ internal static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Print<T>(T value) => CommandContext.Current.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+    public static void Print<T>(T value) => OutputTarget.Current.Out.WriteLine(JsonSerializer.Serialize(value, Options));
 
     /// <summary>The --json view when asked for, else the text view.</summary>
     public static void PrintOr<T>(bool json, T value, Action<T> text)

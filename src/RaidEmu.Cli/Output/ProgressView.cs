@@ -1,4 +1,3 @@
-using RaidEmu.Cli.Commands;
 using RaidEmu.Core.Arrays;
 using Spectre.Console;
 
@@ -7,7 +6,7 @@ namespace RaidEmu.Cli.Output;
 /// <summary>A progress bar with rate and time left when stdout is a terminal; silence otherwise, so scripts see stable text.</summary>
 internal static class ProgressView
 {
-    public static bool IsTerminal => CommandContext.Current.IsTerminal;
+    public static bool IsTerminal => OutputTarget.Current.IsTerminal;
 
     public static void Run(string title, long total, Action<IProgress<SyncProgress>?> work)
     {
