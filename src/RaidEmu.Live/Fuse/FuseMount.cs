@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using RaidEmu.Core.Devices;
@@ -8,24 +7,14 @@ namespace RaidEmu.Live.Fuse;
 /// <summary>
 /// A FUSE file system holding one file, <c>NAME.img</c>, whose bytes are a block device: a fixed-size raw
 /// image that mkfs, mount -o loop, fio and qemu-img use like any other. Served with direct_io so every
-/// read and write reaches the array. libfuse calls back into static methods; each finds its mount through
-/// the private data of the fuse context, a GC handle given to fuse_new.
+/// read and write reaches the array. libfuse calls <see cref="FuseOperations"/>, which find the mount
+/// through the private data of the fuse context: a GC handle to it, given to fuse_new.
 /// </summary>
 public sealed unsafe class FuseMount
 {
-    private const int ENOENT = 2;
-    private const int EIO = 5;
-    private const int EACCES = 13;
     private const int EBUSY = 16;
     private const int EINVAL = 22;
-    private const int ENOSPC = 28;
-    private const int EROFS = 30;
-    private const int EOPNOTSUPP = 95;
-    private readonly IBlockDevice _device;
-    private readonly StatLayout _stat;
     private readonly byte[] _filePath;
-    private readonly byte[] _fileName;
-    private readonly bool _readOnly;
     private void* _fuse;
     private GCHandle _self;
     private Thread? _loop;
@@ -33,13 +22,13 @@ public sealed unsafe class FuseMount
 
     private FuseMount(IBlockDevice device, StatLayout stat, string mountPoint, string fileName, bool readOnly)
     {
-        _device = device;
-        _stat = stat;
+        Device = device;
+        Stat = stat;
         MountPoint = Path.GetFullPath(mountPoint);
         FileName = fileName;
-        _fileName = Encoding.UTF8.GetBytes(fileName);
+        FileNameBytes = Encoding.UTF8.GetBytes(fileName);
         _filePath = Encoding.UTF8.GetBytes("/" + fileName);
-        _readOnly = readOnly;
+        ReadOnly = readOnly;
     }
 
     /// <summary>The directory the file system is mounted on.</summary>
@@ -126,21 +115,7 @@ public sealed unsafe class FuseMount
         }
 
         void** ops = stackalloc void*[FuseLayout.OperationCount];
-        new Span<nint>(ops, FuseLayout.OperationCount).Clear();
-        ops[FuseLayout.GetAttr] = (delegate* unmanaged[Cdecl]<byte*, byte*, void*, int>)&GetAttr;
-        ops[FuseLayout.Chmod] = (delegate* unmanaged[Cdecl]<byte*, uint, void*, int>)&Chmod;
-        ops[FuseLayout.Chown] = (delegate* unmanaged[Cdecl]<byte*, uint, uint, void*, int>)&Chown;
-        ops[FuseLayout.Truncate] = (delegate* unmanaged[Cdecl]<byte*, long, void*, int>)&Truncate;
-        ops[FuseLayout.Open] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Open;
-        ops[FuseLayout.Read] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
-        ops[FuseLayout.Write] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
-        ops[FuseLayout.StatFs] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
-        ops[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
-        ops[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
-        ops[FuseLayout.Fsync] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
-        ops[FuseLayout.ReadDir] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
-        ops[FuseLayout.Utimens] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
-        ops[FuseLayout.Fallocate] = (delegate* unmanaged[Cdecl]<byte*, int, long, long, void*, int>)&Fallocate;
+        FuseOperations.Fill(ops);
 
         // No init hook is set, so the context's private data stays the user data given here.
         _self = GCHandle.Alloc(this);
@@ -183,182 +158,18 @@ public sealed unsafe class FuseMount
         _loop.Start();
     }
 
-    private static bool IsRoot(byte* path) => path[0] == '/' && path[1] == 0;
+    internal IBlockDevice Device { get; }
 
-    private int PowerCycle => (_device as IPowerCycledDevice)?.PowerCycle ?? 0;
+    internal bool ReadOnly { get; }
+
+    internal StatLayout Stat { get; }
+
+    internal byte[] FileNameBytes { get; }
+
+    internal int PowerCycle => (Device as IPowerCycledDevice)?.PowerCycle ?? 0;
 
     /// <summary>A handle opened before the last power loss belongs to a client that would have crashed with it.</summary>
-    private bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) != (ulong)PowerCycle;
+    internal bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) != (ulong)PowerCycle;
 
-    private bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int GetAttr(byte* path, byte* stat, void* fileInfo) => Guard(m =>
-    {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (IsRoot(path))
-        {
-            m._stat.Write(stat, 0x4000 | 0x1ed, links: 2, size: 0, now); // S_IFDIR | 0755
-        }
-        else if (m.IsImage(path))
-        {
-            m._stat.Write(stat, 0x8000 | (m._readOnly ? 0x124u : 0x1a4u), links: 1, m._device.Length, now); // S_IFREG | 0444 or 0644
-        }
-        else
-        {
-            return -ENOENT;
-        }
-
-        return 0;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int ReadDir(byte* path, void* buffer, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int> filler, long offset, void* fileInfo, int flags) => Guard(m =>
-    {
-        if (!IsRoot(path))
-        {
-            return -ENOENT;
-        }
-
-        byte* dot = stackalloc byte[] { (byte)'.', 0 };
-        byte* dotDot = stackalloc byte[] { (byte)'.', (byte)'.', 0 };
-        filler(buffer, dot, null, 0, 0);
-        filler(buffer, dotDot, null, 0, 0);
-        fixed (byte* name = m._fileName)
-        {
-            byte* terminated = stackalloc byte[m._fileName.Length + 1];
-            new Span<byte>(name, m._fileName.Length).CopyTo(new Span<byte>(terminated, m._fileName.Length));
-            terminated[m._fileName.Length] = 0;
-            filler(buffer, terminated, null, 0, 0);
-        }
-
-        return 0;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Open(byte* path, byte* fileInfo) => Guard(m =>
-    {
-        if (!m.IsImage(path))
-        {
-            return IsRoot(path) ? -EACCES : -ENOENT;
-        }
-
-        int flags = *(int*)(fileInfo + FuseLayout.FileInfoFlags);
-        if (m._readOnly && (flags & 3) != 0)
-        {
-            return -EROFS;
-        }
-
-        // direct_io: every read and write reaches the array; O_TRUNC is ignored (the size is fixed).
-        *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoDirectIo;
-        *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
-        return 0;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Read(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
-    {
-        if (m.Stale(fileInfo))
-        {
-            return -EIO;
-        }
-
-        long length = m._device.Length;
-        if (offset >= length)
-        {
-            return 0;
-        }
-
-        int n = (int)Math.Min((long)size, length - offset);
-        m._device.Read(offset, new Span<byte>(buffer, n));
-        return n;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Write(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
-    {
-        if (m.Stale(fileInfo))
-        {
-            return -EIO;
-        }
-
-        if (m._readOnly)
-        {
-            return -EROFS;
-        }
-
-        long length = m._device.Length;
-        if (offset >= length)
-        {
-            return -ENOSPC;
-        }
-
-        int n = (int)Math.Min((long)size, length - offset);
-        m._device.Write(offset, new ReadOnlySpan<byte>(buffer, n));
-        return n;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Fsync(byte* path, int dataSync, byte* fileInfo) => Guard(m =>
-    {
-        if (m.Stale(fileInfo))
-        {
-            return -EIO;
-        }
-
-        m._device.Flush();
-        return 0;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Truncate(byte* path, long size, void* fileInfo) => Guard(m =>
-        !m.IsImage(path) ? -ENOENT : size == m._device.Length ? 0 : -EINVAL);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int StatFs(byte* path, byte* statvfs) => Guard(m =>
-    {
-        new Span<byte>(statvfs, FuseLayout.StatVfsSize).Clear();
-        *(ulong*)(statvfs + FuseLayout.StatVfsBlockSize) = 4096;
-        *(ulong*)(statvfs + FuseLayout.StatVfsFragmentSize) = 4096;
-        *(ulong*)(statvfs + FuseLayout.StatVfsBlocks) = (ulong)(m._device.Length / 4096);
-        *(ulong*)(statvfs + FuseLayout.StatVfsFiles) = 2;
-        *(ulong*)(statvfs + FuseLayout.StatVfsNameMax) = 255;
-        return 0;
-    });
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Fallocate(byte* path, int mode, long offset, long length, void* fileInfo) => -EOPNOTSUPP;
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Nothing(byte* path, byte* fileInfo) => 0;
-
-    // Accepted and ignored so that touch, cp -p and friends work on the image.
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Utimens(byte* path, void* times, void* fileInfo) => 0;
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Chmod(byte* path, uint mode, void* fileInfo) => 0;
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Chown(byte* path, uint uid, uint gid, void* fileInfo) => 0;
-
-    /// <summary>Callbacks run on libfuse's threads: an exception escaping would kill the process, so every one becomes -EIO.</summary>
-    private static int Guard(Func<FuseMount, int> body)
-    {
-        byte* context = FuseNative.Functions.GetContext();
-        nint data = context == null ? 0 : *(nint*)(context + FuseLayout.ContextPrivateData);
-        if (data == 0 || GCHandle.FromIntPtr(data).Target is not FuseMount mount)
-        {
-            return -EIO;
-        }
-
-        try
-        {
-            return body(mount);
-        }
-        catch (Exception)
-        {
-            return -EIO;
-        }
-    }
+    internal bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
 }

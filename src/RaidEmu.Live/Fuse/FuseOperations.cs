@@ -1,0 +1,212 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RaidEmu.Live.Fuse;
+
+/// <summary>
+/// The fuse_operations libfuse calls for a one-image file system. They are static (libfuse holds plain
+/// function pointers); each finds its <see cref="FuseMount"/> through the private data of the fuse context.
+/// Unlisted operations stay NULL, which libfuse answers with ENOSYS.
+/// </summary>
+internal static unsafe class FuseOperations
+{
+    private const int ENOENT = 2;
+    private const int EIO = 5;
+    private const int EACCES = 13;
+    private const int EINVAL = 22;
+    private const int ENOSPC = 28;
+    private const int EROFS = 30;
+    private const int EOPNOTSUPP = 95;
+
+    /// <summary>Fills a fuse_operations table of <see cref="FuseLayout.OperationCount"/> slots.</summary>
+    public static void Fill(void** operations)
+    {
+        new Span<nint>(operations, FuseLayout.OperationCount).Clear();
+        operations[FuseLayout.GetAttr] = (delegate* unmanaged[Cdecl]<byte*, byte*, void*, int>)&GetAttr;
+        operations[FuseLayout.Chmod] = (delegate* unmanaged[Cdecl]<byte*, uint, void*, int>)&Chmod;
+        operations[FuseLayout.Chown] = (delegate* unmanaged[Cdecl]<byte*, uint, uint, void*, int>)&Chown;
+        operations[FuseLayout.Truncate] = (delegate* unmanaged[Cdecl]<byte*, long, void*, int>)&Truncate;
+        operations[FuseLayout.Open] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Open;
+        operations[FuseLayout.Read] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
+        operations[FuseLayout.Write] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
+        operations[FuseLayout.StatFs] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
+        operations[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
+        operations[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
+        operations[FuseLayout.Fsync] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
+        operations[FuseLayout.ReadDir] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
+        operations[FuseLayout.Utimens] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
+        operations[FuseLayout.Fallocate] = (delegate* unmanaged[Cdecl]<byte*, int, long, long, void*, int>)&Fallocate;
+    }
+
+    private static bool IsRoot(byte* path) => path[0] == '/' && path[1] == 0;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int GetAttr(byte* path, byte* stat, void* fileInfo) => Guard(m =>
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (IsRoot(path))
+        {
+            m.Stat.Write(stat, 0x4000 | 0x1ed, links: 2, size: 0, now); // S_IFDIR | 0755
+        }
+        else if (m.IsImage(path))
+        {
+            m.Stat.Write(stat, 0x8000 | (m.ReadOnly ? 0x124u : 0x1a4u), links: 1, m.Device.Length, now); // S_IFREG | 0444 or 0644
+        }
+        else
+        {
+            return -ENOENT;
+        }
+
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int ReadDir(byte* path, void* buffer, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int> filler, long offset, void* fileInfo, int flags) => Guard(m =>
+    {
+        if (!IsRoot(path))
+        {
+            return -ENOENT;
+        }
+
+        byte* dot = stackalloc byte[] { (byte)'.', 0 };
+        byte* dotDot = stackalloc byte[] { (byte)'.', (byte)'.', 0 };
+        filler(buffer, dot, null, 0, 0);
+        filler(buffer, dotDot, null, 0, 0);
+        fixed (byte* name = m.FileNameBytes)
+        {
+            byte* terminated = stackalloc byte[m.FileNameBytes.Length + 1];
+            new Span<byte>(name, m.FileNameBytes.Length).CopyTo(new Span<byte>(terminated, m.FileNameBytes.Length));
+            terminated[m.FileNameBytes.Length] = 0;
+            filler(buffer, terminated, null, 0, 0);
+        }
+
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Open(byte* path, byte* fileInfo) => Guard(m =>
+    {
+        if (!m.IsImage(path))
+        {
+            return IsRoot(path) ? -EACCES : -ENOENT;
+        }
+
+        int flags = *(int*)(fileInfo + FuseLayout.FileInfoFlags);
+        if (m.ReadOnly && (flags & 3) != 0)
+        {
+            return -EROFS;
+        }
+
+        // direct_io: every read and write reaches the array; O_TRUNC is ignored (the size is fixed).
+        *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoDirectIo;
+        *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Read(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
+    {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
+        long length = m.Device.Length;
+        if (offset >= length)
+        {
+            return 0;
+        }
+
+        int n = (int)Math.Min((long)size, length - offset);
+        m.Device.Read(offset, new Span<byte>(buffer, n));
+        return n;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Write(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
+    {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
+        if (m.ReadOnly)
+        {
+            return -EROFS;
+        }
+
+        long length = m.Device.Length;
+        if (offset >= length)
+        {
+            return -ENOSPC;
+        }
+
+        int n = (int)Math.Min((long)size, length - offset);
+        m.Device.Write(offset, new ReadOnlySpan<byte>(buffer, n));
+        return n;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Fsync(byte* path, int dataSync, byte* fileInfo) => Guard(m =>
+    {
+        if (m.Stale(fileInfo))
+        {
+            return -EIO;
+        }
+
+        m.Device.Flush();
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Truncate(byte* path, long size, void* fileInfo) => Guard(m =>
+        !m.IsImage(path) ? -ENOENT : size == m.Device.Length ? 0 : -EINVAL);
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int StatFs(byte* path, byte* statvfs) => Guard(m =>
+    {
+        new Span<byte>(statvfs, FuseLayout.StatVfsSize).Clear();
+        *(ulong*)(statvfs + FuseLayout.StatVfsBlockSize) = 4096;
+        *(ulong*)(statvfs + FuseLayout.StatVfsFragmentSize) = 4096;
+        *(ulong*)(statvfs + FuseLayout.StatVfsBlocks) = (ulong)(m.Device.Length / 4096);
+        *(ulong*)(statvfs + FuseLayout.StatVfsFiles) = 2;
+        *(ulong*)(statvfs + FuseLayout.StatVfsNameMax) = 255;
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Fallocate(byte* path, int mode, long offset, long length, void* fileInfo) => -EOPNOTSUPP;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Nothing(byte* path, byte* fileInfo) => 0;
+
+    // Accepted and ignored so that touch, cp -p and friends work on the image.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Utimens(byte* path, void* times, void* fileInfo) => 0;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Chmod(byte* path, uint mode, void* fileInfo) => 0;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Chown(byte* path, uint uid, uint gid, void* fileInfo) => 0;
+
+    /// <summary>Callbacks run on libfuse's threads: an exception escaping would kill the process, so every one becomes -EIO.</summary>
+    private static int Guard(Func<FuseMount, int> body)
+    {
+        byte* context = FuseNative.Functions.GetContext();
+        nint data = context == null ? 0 : *(nint*)(context + FuseLayout.ContextPrivateData);
+        if (data == 0 || GCHandle.FromIntPtr(data).Target is not FuseMount mount)
+        {
+            return -EIO;
+        }
+
+        try
+        {
+            return body(mount);
+        }
+        catch (Exception)
+        {
+            return -EIO;
+        }
+    }
+}
