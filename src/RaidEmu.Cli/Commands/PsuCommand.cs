@@ -27,7 +27,37 @@ internal static class PsuCommand
         ["load"] = (p, o) => p.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS")),
     };
 
+    /// <summary>The flag that sets each parameter the power model's rules name.</summary>
+    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
+    {
+        [nameof(PowerConfig.Mode)] = "--mode",
+        [nameof(PowerConfig.Supplies)] = "--supplies",
+        [nameof(PowerConfig.CapacityWatts)] = "--capacity",
+        [nameof(PowerConfig.MinNeeded)] = "--min-needed",
+        [nameof(PowerConfig.HoldupMs)] = "--holdup-ms",
+        [nameof(PowerConfig.WakeMs)] = "--wake-ms",
+        [nameof(PowerConfig.Feeds)] = "--feeds",
+        [nameof(PowerConfig.BaseLoadWatts)] = "--base-load",
+        [nameof(PowerConfig.CappingCorrectionMs)] = "--correction-ms",
+        ["ms"] = "--ms",
+        ["feed"] = "--feed",
+        ["watts"] = "--watts",
+        ["capacityWatts"] = "--capacity",
+    };
+
     public static int Run(PsuOptions o)
+    {
+        try
+        {
+            return Execute(o);
+        }
+        catch (PowerArgumentException ex) when (ex.ParamName != null && s_flags.ContainsKey(ex.ParamName))
+        {
+            throw new UsageException($"{s_flags[ex.ParamName]} {ex.Rule}");
+        }
+    }
+
+    private static int Execute(PsuOptions o)
     {
         string action = o.Action.ToLowerInvariant();
         if (action != "status" && !s_actions.ContainsKey(action))
@@ -78,7 +108,7 @@ internal static class PsuCommand
         };
         bool capping = OnOff(o.Capping, "--capping");
         bool hotSpare = OnOff(o.HotSpare, "--hot-spare");
-        return new PowerConfig
+        var config = new PowerConfig
         {
             Mode = mode,
             Supplies = o.Supplies ?? defaults.Supplies,
@@ -94,6 +124,8 @@ internal static class PsuCommand
             CappingCorrectionMs = o.CorrectionMs ?? defaults.CappingCorrectionMs,
             HotSpare = hotSpare,
         };
+        PowerRules.Validate(config);
+        return config;
     }
 
     /// <summary>"12" or "12,A=20,B=16": a default time and per-supply overrides, in ms.</summary>
@@ -110,7 +142,7 @@ internal static class PsuCommand
         {
             string[] pair = part.Split('=', 2);
             string number = pair[^1];
-            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) || ms < 0
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)
                 || (pair.Length == 2 && (pair[0].Length != 1 || !char.IsAsciiLetter(pair[0][0]))))
             {
                 throw new UsageException($"{option} '{text}' is not MS or MS,ID=MS,... (for example 12,A=20)");
