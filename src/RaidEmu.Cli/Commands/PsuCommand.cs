@@ -23,8 +23,8 @@ internal static class PsuCommand
         ["repair"] = (p, o) => p.Repair(o.Supply!),
         ["predict"] = (p, o) => p.Predict(o.Supply!),
         ["promote"] = (p, o) => p.Promote(o.Supply!),
-        ["outage"] = (p, o) => p.Outage(o.Ms ?? throw new UsageException("psu outage needs --ms MS"), o.Feed),
-        ["load"] = (p, o) => p.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS")),
+        ["outage"] = (p, o) => p.Outage(o.Ms!.Value, o.Feed),
+        ["load"] = (p, o) => p.SetBaseLoad(o.Watts!.Value),
     };
 
     /// <summary>The flag that sets each parameter the power model's rules name.</summary>
@@ -70,6 +70,7 @@ internal static class PsuCommand
             throw new UsageException($"psu {action} needs --supply ID (A, B, ...)");
         }
 
+        CheckNumbers(action, o);
         var config = action == "setup" ? Setup(o) : null;
         string log = ArrayFolder.EventLogPath(o.Array);
         int before = File.Exists(log) ? EventLog.Read(log).Count : 0;
@@ -93,6 +94,23 @@ internal static class PsuCommand
         }
 
         return Runner.Ok;
+    }
+
+    /// <summary>The action's own numbers, by the power model's rules, before the model is even opened: a bad one changes nothing.</summary>
+    private static void CheckNumbers(string action, PsuOptions o)
+    {
+        switch (action)
+        {
+            case "outage":
+                PowerRules.ValidateOutageLength(o.Ms ?? throw new UsageException("psu outage needs --ms MS"));
+                break;
+            case "load":
+                PowerRules.ValidateLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS"));
+                break;
+            case "insert" when o.Capacity is { } rating:
+                PowerRules.ValidateRating(rating);
+                break;
+        }
     }
 
     private static PowerConfig Setup(PsuOptions o)

@@ -166,19 +166,27 @@ public sealed class PowerSubsystem
     /// A supply is put back (a unit of another rating when <paramref name="capacityWatts"/> differs): it counts
     /// once its PWOK comes up, and a mismatched unit counts only at the group's rating.
     /// </summary>
-    public void Insert(string id, double? capacityWatts = null) => Act(id, s => s.State == SupplyState.Absent, s =>
+    public void Insert(string id, double? capacityWatts = null)
     {
-        s.State = SupplyState.UnavailableOffline;
-        s.PredictedFailure = false;
-        Log(EventTypes.PowerSupplyInserted, s.Id, $"inserted; counts after PWOK in {PowerGoodDelayMs} ms");
-        if (capacityWatts is { } rating && Math.Abs(rating - Config.CapacityWatts) > 0.5)
+        if (capacityWatts is { } given)
         {
-            Log(EventTypes.PowerSupplyConfigurationError, s.Id, $"a {rating:0} W unit among {Config.CapacityWatts:0} W units; it counts as {Math.Min(rating, Config.CapacityWatts):0} W");
-            s.CapacityWatts = Math.Min(rating, Config.CapacityWatts);
+            PowerRules.ValidateRating(given);
         }
 
-        Schedule(PowerGoodDelayMs, () => s.State = ReadyState());
-    }, "not absent");
+        Act(id, s => s.State == SupplyState.Absent, s =>
+        {
+            s.State = SupplyState.UnavailableOffline;
+            s.PredictedFailure = false;
+            Log(EventTypes.PowerSupplyInserted, s.Id, $"inserted; counts after PWOK in {PowerGoodDelayMs} ms");
+            if (capacityWatts is { } rating && Math.Abs(rating - Config.CapacityWatts) > 0.5)
+            {
+                Log(EventTypes.PowerSupplyConfigurationError, s.Id, $"a {rating:0} W unit among {Config.CapacityWatts:0} W units; it counts as {Math.Min(rating, Config.CapacityWatts):0} W");
+                s.CapacityWatts = Math.Min(rating, Config.CapacityWatts);
+            }
+
+            Schedule(PowerGoodDelayMs, () => s.State = ReadyState());
+        }, "not absent");
+    }
 
     /// <summary>The supply predicts its own failure: health Warning, still delivering until it really fails.</summary>
     public void Predict(string id) => Act(id, s => s.State != SupplyState.Absent && !s.PredictedFailure, s =>
