@@ -23,11 +23,41 @@ internal static class PsuCommand
         ["repair"] = (p, o) => p.Repair(o.Supply!),
         ["predict"] = (p, o) => p.Predict(o.Supply!),
         ["promote"] = (p, o) => p.Promote(o.Supply!),
-        ["outage"] = (p, o) => p.Outage(o.Ms ?? throw new UsageException("psu outage needs --ms MS"), o.Feed),
-        ["load"] = (p, o) => p.SetBaseLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS")),
+        ["outage"] = (p, o) => p.Outage(o.Ms!.Value, o.Feed),
+        ["load"] = (p, o) => p.SetBaseLoad(o.Watts!.Value),
+    };
+
+    /// <summary>The flag that sets each parameter the power model's rules name.</summary>
+    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
+    {
+        [nameof(PowerConfig.Mode)] = "--mode",
+        [nameof(PowerConfig.Supplies)] = "--supplies",
+        [nameof(PowerConfig.CapacityWatts)] = "--capacity",
+        [nameof(PowerConfig.MinNeeded)] = "--min-needed",
+        [nameof(PowerConfig.HoldupMs)] = "--holdup-ms",
+        [nameof(PowerConfig.WakeMs)] = "--wake-ms",
+        [nameof(PowerConfig.Feeds)] = "--feeds",
+        [nameof(PowerConfig.BaseLoadWatts)] = "--base-load",
+        [nameof(PowerConfig.CappingCorrectionMs)] = "--correction-ms",
+        ["ms"] = "--ms",
+        ["feed"] = "--feed",
+        ["watts"] = "--watts",
+        ["capacityWatts"] = "--capacity",
     };
 
     public static int Run(PsuOptions o)
+    {
+        try
+        {
+            return Execute(o);
+        }
+        catch (PowerArgumentException ex) when (ex.ParamName != null && s_flags.ContainsKey(ex.ParamName))
+        {
+            throw new UsageException($"{s_flags[ex.ParamName]} {ex.Rule}");
+        }
+    }
+
+    private static int Execute(PsuOptions o)
     {
         string action = o.Action.ToLowerInvariant();
         if (action != "status" && !s_actions.ContainsKey(action))
@@ -40,6 +70,7 @@ internal static class PsuCommand
             throw new UsageException($"psu {action} needs --supply ID (A, B, ...)");
         }
 
+        CheckNumbers(action, o);
         var config = action == "setup" ? Setup(o) : null;
         string log = ArrayFolder.EventLogPath(o.Array);
         int before = File.Exists(log) ? EventLog.Read(log).Count : 0;
@@ -65,6 +96,23 @@ internal static class PsuCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The action's own numbers, by the power model's rules, before the model is even opened: a bad one changes nothing.</summary>
+    private static void CheckNumbers(string action, PsuOptions o)
+    {
+        switch (action)
+        {
+            case "outage":
+                PowerRules.ValidateOutageLength(o.Ms ?? throw new UsageException("psu outage needs --ms MS"));
+                break;
+            case "load":
+                PowerRules.ValidateLoad(o.Watts ?? throw new UsageException("psu load needs --watts WATTS"));
+                break;
+            case "insert" when o.Capacity is { } rating:
+                PowerRules.ValidateRating(rating);
+                break;
+        }
+    }
+
     private static PowerConfig Setup(PsuOptions o)
     {
         var defaults = new PowerConfig();
@@ -78,7 +126,7 @@ internal static class PsuCommand
         };
         bool capping = OnOff(o.Capping, "--capping");
         bool hotSpare = OnOff(o.HotSpare, "--hot-spare");
-        return new PowerConfig
+        var config = new PowerConfig
         {
             Mode = mode,
             Supplies = o.Supplies ?? defaults.Supplies,
@@ -94,6 +142,8 @@ internal static class PsuCommand
             CappingCorrectionMs = o.CorrectionMs ?? defaults.CappingCorrectionMs,
             HotSpare = hotSpare,
         };
+        PowerRules.Validate(config);
+        return config;
     }
 
     /// <summary>"12" or "12,A=20,B=16": a default time and per-supply overrides, in ms.</summary>
@@ -110,7 +160,7 @@ internal static class PsuCommand
         {
             string[] pair = part.Split('=', 2);
             string number = pair[^1];
-            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) || ms < 0
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)
                 || (pair.Length == 2 && (pair[0].Length != 1 || !char.IsAsciiLetter(pair[0][0]))))
             {
                 throw new UsageException($"{option} '{text}' is not MS or MS,ID=MS,... (for example 12,A=20)");

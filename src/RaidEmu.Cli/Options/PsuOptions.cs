@@ -27,7 +27,7 @@ public sealed class PsuOptions
     public int? Supplies { get; set; }
 
     /// <summary>Capacity of each.</summary>
-    [Option("capacity", HelpText = "setup: each supply's capacity in watts; insert: the inserted unit's rating, when it differs.")]
+    [Option("capacity", HelpText = "setup: each supply's capacity in watts; insert: the inserted unit's rating, when it differs (more than 0, at most 1000000 W).")]
     public double? Capacity { get; set; }
 
     /// <summary>MinNeeded.</summary>
@@ -35,11 +35,11 @@ public sealed class PsuOptions
     public int? MinNeeded { get; set; }
 
     /// <summary>Hold-up.</summary>
-    [Option("holdup-ms", HelpText = "setup: hold-up time in ms (default 12), optionally with per-supply overrides: 12,A=20.")]
+    [Option("holdup-ms", HelpText = "setup: hold-up time in ms (default 12, at most 600000), optionally with per-supply overrides: 12,A=20.")]
     public string? HoldupMs { get; set; }
 
     /// <summary>Standby wake.</summary>
-    [Option("wake-ms", HelpText = "setup: standby wake time in ms (default 0.1), optionally with per-supply overrides: 0.1,C=2000.")]
+    [Option("wake-ms", HelpText = "setup: standby wake time in ms (default 0.1, at most 600000), optionally with per-supply overrides: 0.1,C=2000.")]
     public string? WakeMs { get; set; }
 
     /// <summary>Feeds.</summary>
@@ -47,7 +47,7 @@ public sealed class PsuOptions
     public int? Feeds { get; set; }
 
     /// <summary>Base load.</summary>
-    [Option("base-load", HelpText = "setup: system load apart from the disks, in watts (default 300).")]
+    [Option("base-load", HelpText = "setup: system load apart from the disks, in watts (default 300, at most 1000000).")]
     public double? BaseLoad { get; set; }
 
     /// <summary>Capping.</summary>
@@ -55,7 +55,7 @@ public sealed class PsuOptions
     public string? Capping { get; set; }
 
     /// <summary>Capping correction time.</summary>
-    [Option("correction-ms", HelpText = "setup: how long capping takes to bring the load down (default 1 ms).")]
+    [Option("correction-ms", HelpText = "setup: how long capping takes to bring the load down (default 1 ms, at most 600000).")]
     public double? CorrectionMs { get; set; }
 
     /// <summary>Hot-spare thresholds.</summary>
@@ -63,7 +63,7 @@ public sealed class PsuOptions
     public string? HotSpare { get; set; }
 
     /// <summary>Outage length.</summary>
-    [Option("ms", HelpText = "outage: dropout length in ms.")]
+    [Option("ms", HelpText = "outage: dropout length in ms, at most 600000 (10 minutes): the command plays it in real time.")]
     public double? Ms { get; set; }
 
     /// <summary>Outage feed.</summary>
@@ -71,7 +71,7 @@ public sealed class PsuOptions
     public int? Feed { get; set; }
 
     /// <summary>Load.</summary>
-    [Option("watts", HelpText = "load: the new base load in watts.")]
+    [Option("watts", HelpText = "load: the new base load in watts (0 to 1000000).")]
     public double? Watts { get; set; }
 
     /// <summary>Print JSON.</summary>

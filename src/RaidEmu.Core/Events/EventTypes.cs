@@ -50,4 +50,82 @@ public static class EventTypes
 
     /// <summary>A check or repair finished, with its mismatch count.</summary>
     public const string ScrubCompleted = "ScrubCompleted";
+
+    /// <summary>The power setup was (re)configured.</summary>
+    public const string PowerSetup = "PowerSetup";
+
+    /// <summary>A power supply failed internally.</summary>
+    public const string PowerSupplyFailed = "PowerSupplyFailed";
+
+    /// <summary>A failed power supply was repaired.</summary>
+    public const string PowerSupplyRestored = "PowerSupplyRestored";
+
+    /// <summary>A power supply was pulled out of its bay.</summary>
+    public const string PowerSupplyRemoved = "PowerSupplyRemoved";
+
+    /// <summary>A power supply was put into its bay.</summary>
+    public const string PowerSupplyInserted = "PowerSupplyInserted";
+
+    /// <summary>A power supply predicts its own failure.</summary>
+    public const string PowerSupplyPredictiveFailure = "PowerSupplyPredictiveFailure";
+
+    /// <summary>The supplies do not fit together (a mismatched rating, feeds that cannot be balanced).</summary>
+    public const string PowerSupplyConfigurationError = "PowerSupplyConfigurationError";
+
+    /// <summary>A power supply lost its input.</summary>
+    public const string LossOfInputPower = "LossOfInputPower";
+
+    /// <summary>A power supply's input is back.</summary>
+    public const string LineInputPowerRestored = "LineInputPowerRestored";
+
+    /// <summary>The system's base load changed.</summary>
+    public const string LoadChanged = "LoadChanged";
+
+    /// <summary>An operator asked a standby supply to deliver.</summary>
+    public const string StandbyPromotionRequested = "StandbyPromotionRequested";
+
+    /// <summary>A standby supply is waking to share a growing load.</summary>
+    public const string StandbyWaking = "StandbyWaking";
+
+    /// <summary>A standby supply now delivers.</summary>
+    public const string StandbyPromoted = "StandbyPromoted";
+
+    /// <summary>A delivering supply went back to standby under a light load.</summary>
+    public const string StandbySleeping = "StandbySleeping";
+
+    /// <summary>The load is limited to the capacity left.</summary>
+    public const string PowerCapped = "PowerCapped";
+
+    /// <summary>The load is no longer limited.</summary>
+    public const string PowerCapReleased = "PowerCapReleased";
+
+    /// <summary>The chassis stays off: the disks' spin-up surge would not fit the capacity.</summary>
+    public const string PowerOnRefused = "PowerOnRefused";
+
+    /// <summary>Hold-up ran out: the array has no power.</summary>
+    public const string ChassisPoweredOff = "ChassisPoweredOff";
+
+    /// <summary>Power is back.</summary>
+    public const string ChassisPoweredOn = "ChassisPoweredOn";
+
+    /// <summary>The disks draw their spin-up surge after power returned.</summary>
+    public const string DisksSpinningUp = "DisksSpinningUp";
+
+    /// <summary>The supply group is fully redundant.</summary>
+    public const string PowerSupplyGroupNormal = "PowerSupplyGroupNormal";
+
+    /// <summary>The supply group lost some or all redundancy but still has enough power.</summary>
+    public const string PowerSupplyGroupWarning = "PowerSupplyGroupWarning";
+
+    /// <summary>The supply group cannot carry the load.</summary>
+    public const string PowerSupplyGroupCritical = "PowerSupplyGroupCritical";
+
+    /// <summary>The served array lost power: in-flight writes were torn and it stopped.</summary>
+    public const string ArrayPowerLost = "ArrayPowerLost";
+
+    /// <summary>The served array started again after power returned.</summary>
+    public const string ArrayRestarted = "ArrayRestarted";
+
+    /// <summary>Power returned but md's rules refuse to start the array by itself (dirty and degraded).</summary>
+    public const string ArrayStartRefused = "ArrayStartRefused";
 }

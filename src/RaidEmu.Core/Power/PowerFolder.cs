@@ -38,20 +38,27 @@ public static class PowerFolder
         }
     }
 
-    /// <summary>The subsystem for <paramref name="array"/>, from the saved state (or the default), logging to the array's event log.</summary>
+    /// <summary>
+    /// The subsystem for <paramref name="array"/>, from the saved state (or the default), logging to the array's
+    /// event log; on the system clock it is paced in real time, as a real array lives through its power events.
+    /// </summary>
     public static PowerSubsystem Load(string folder, RaidArray array, PowerConfig? replace = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(array);
         var saved = Read(folder);
+        var time = clock ?? TimeProvider.System;
         return new PowerSubsystem(
             replace ?? saved?.Config ?? new PowerConfig(),
             array.Members.Count,
             array.Uuid,
             new EventLog(ArrayFolder.EventLogPath(folder)),
             () => array.EventCount,
-            clock ?? TimeProvider.System,
+            time,
             replace == null ? saved?.Supplies : null,
-            replace == null ? saved?.Rail ?? RailState.Good : RailState.Good);
+            replace == null ? saved?.Rail ?? RailState.Good : RailState.Good)
+        {
+            Pacer = time == TimeProvider.System ? new RealTimePacer(time) : null,
+        };
     }
 
     /// <summary>Saves the subsystem's state atomically.</summary>

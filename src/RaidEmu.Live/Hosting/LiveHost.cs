@@ -84,7 +84,7 @@ public sealed class LiveHost : IDisposable
             }
 
             var array = OpenArray(force, startSync: false);
-            Log("ArrayRestarted", $"array started after the power loss: {array.State.ToString().ToLowerInvariant()}{(array.PendingSync is { } kind ? $", {kind.ToString().ToLowerInvariant()} running" : "")}", array);
+            Log(EventTypes.ArrayRestarted, $"array started after the power loss: {array.State.ToString().ToLowerInvariant()}{(array.PendingSync is { } kind ? $", {kind.ToString().ToLowerInvariant()} running" : "")}", array);
             StartSync(array);
             Volume.Up(array);
             return array;
@@ -176,7 +176,7 @@ public sealed class LiveHost : IDisposable
             catch (IOException ex)
             {
                 Volume.Down(ex.Message);
-                Log("ArrayStartRefused", ex.Message, null);
+                Log(EventTypes.ArrayStartRefused, ex.Message, null);
             }
         }
     }
@@ -198,7 +198,7 @@ public sealed class LiveHost : IDisposable
 
         Volume.PowerLost("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");
         array.Abandon();
-        Log("ArrayPowerLost", $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
+        Log(EventTypes.ArrayPowerLost, $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
     }
 
     private void Log(string type, string details, RaidArray? array) =>

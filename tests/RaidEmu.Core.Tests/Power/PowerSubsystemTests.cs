@@ -4,7 +4,11 @@ using RaidEmu.Core.Power;
 
 namespace RaidEmu.Core.Tests.Power;
 
-/// <summary>The acceptance scenarios of reference/psu.md section (c), on the simulated clock.</summary>
+/// <summary>
+/// Acceptance scenarios for redundant supplies, on the simulated clock: load sharing, N+M, failover and manual
+/// sparing, capping against hold-up, dropouts, grid (N+N) redundancy, hot spare, predictive failure, a
+/// mismatched unit and re-insertion, each with the Redfish message and IPMI offset a real BMC would log.
+/// </summary>
 [TestClass]
 public sealed class PowerSubsystemTests
 {
@@ -296,11 +300,11 @@ public sealed class PowerSubsystemTests
     [TestMethod]
     public void BadConfigurationAndUnknownSupplies_AreRefused()
     {
-        Assert.ThrowsExactly<ArgumentException>(() => Make(new PowerConfig { Supplies = 2, MinNeeded = 3 }));
+        Assert.AreEqual(nameof(PowerConfig.MinNeeded), Assert.ThrowsExactly<PowerArgumentException>(() => Make(new PowerConfig { Supplies = 2, MinNeeded = 3 })).ParamName);
         var (power, _) = Make(new PowerConfig());
         Assert.ThrowsExactly<ArgumentException>(() => power.Fail("Z"));
         power.Fail("A");
-        Assert.ThrowsExactly<InvalidOperationException>(() => power.Fail("A"));
+        Assert.ThrowsExactly<ArrayRefusedException>(() => power.Fail("A"));
     }
 
     [TestMethod]
