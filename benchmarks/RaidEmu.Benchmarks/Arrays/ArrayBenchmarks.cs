@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Benchmarks.Arrays;
 

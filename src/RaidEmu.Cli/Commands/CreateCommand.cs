@@ -1,7 +1,8 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Md.Raid5;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Cli.Commands;
 

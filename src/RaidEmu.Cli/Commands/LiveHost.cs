@@ -1,6 +1,7 @@
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Live.Control;
 
 namespace RaidEmu.Cli.Commands;

@@ -1,5 +1,5 @@
 using RaidEmu.Cli.Commands;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Md;
 using Spectre.Console;
 
 namespace RaidEmu.Cli.Output;

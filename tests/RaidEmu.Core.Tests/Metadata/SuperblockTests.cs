@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Metadata;
 using RaidEmu.Tests.Shared;
 

@@ -1,0 +1,61 @@
+namespace RaidEmu.Core.Md;
+
+/// <summary>
+/// What differs between RAID levels, as md's struct md_personality: how logical I/O maps onto members
+/// and how one unit of the array is rebuilt, resynced or scrubbed. Member state, metadata and events
+/// stay in <see cref="RaidArray"/>.
+/// </summary>
+internal abstract class Personality
+{
+    // Largest run of one member's bytes handled under one lock; bounds scratch memory per operation.
+    internal const int SegmentBytes = 256 * 1024;
+
+    // Scratch per operation stays under this however many members there are, so memory is bounded by
+    // the number of concurrent operations alone.
+    internal const int MaxScratchBytes = 2 * 1024 * 1024;
+
+    // md counts scrub mismatches per 4 KiB page, in 512-byte sectors.
+    internal const int PageBytes = 4096;
+
+    protected Personality(RaidArray array)
+    {
+        Array = array;
+        Geometry = array.Geometry;
+    }
+
+    protected RaidArray Array { get; }
+
+    protected ArrayGeometry Geometry { get; }
+
+    /// <summary>Bytes of aligned scratch one operation needs.</summary>
+    public abstract int ScratchBytes { get; }
+
+    /// <summary>Member bytes covered by one sync unit.</summary>
+    public abstract int UnitBytes { get; }
+
+    /// <summary>Number of sync units in the component.</summary>
+    public long Units => (Geometry.ComponentBytes + UnitBytes - 1) / UnitBytes;
+
+    public abstract void Read(long offset, Span<byte> destination);
+
+    public abstract void Write(long offset, ReadOnlySpan<byte> source);
+
+    /// <summary>Runs <paramref name="kind"/> over one unit; returns mismatched sectors (check and repair).</summary>
+    public abstract long SyncUnit(long unit, SyncKind kind);
+
+    /// <summary>Counts 4 KiB pages that differ, in 512-byte sectors as md's mismatch_cnt.</summary>
+    protected static long MismatchedSectors(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    {
+        long sectors = 0;
+        for (int i = 0; i < expected.Length; i += PageBytes)
+        {
+            int n = Math.Min(PageBytes, expected.Length - i);
+            if (!expected.Slice(i, n).SequenceEqual(actual.Slice(i, n)))
+            {
+                sectors += PageBytes / 512;
+            }
+        }
+
+        return sectors;
+    }
+}

@@ -1,0 +1,471 @@
+using RaidEmu.Core.Parity;
+
+namespace RaidEmu.Core.Md.Raid5;
+
+/// <summary>
+/// RAID 5: each stripe holds members-1 data chunks and one parity chunk, placed by md's layouts.
+/// Work is done per (stripe, column range) under that stripe's lock, so concurrent writes, degraded
+/// reconstruction and rebuild never see a half-updated stripe.
+/// </summary>
+internal sealed unsafe class Raid5Personality : Personality
+{
+    private readonly int _disks;
+    private readonly int _dataDisks;
+    private readonly int _chunk;
+    private readonly int _segment;
+    private readonly Raid5Algorithm _algorithm;
+
+    public Raid5Personality(RaidArray array)
+        : base(array)
+    {
+        _disks = Geometry.RaidDisks;
+        _dataDisks = _disks - 1;
+        _chunk = Geometry.ChunkBytes;
+        // A column per member plus one for computed parity, within the scratch bound: wide arrays work in narrower columns.
+        int fit = (int)Math.Min(SegmentBytes, MaxScratchBytes / (_disks + 1));
+        _segment = Math.Min(_chunk, Math.Max(4096, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)fit + 1) / 2));
+        _algorithm = Geometry.Algorithm;
+    }
+
+    public override int UnitBytes => _chunk;
+
+    public override int ScratchBytes => (_disks + 1) * _segment;
+
+    private long StripeBytes => (long)_dataDisks * _chunk;
+
+    public override void Read(long offset, Span<byte> destination)
+    {
+        Span<int> from = stackalloc int[_dataDisks];
+        Span<int> to = stackalloc int[_dataDisks];
+        while (!destination.IsEmpty)
+        {
+            long stripe = offset / StripeBytes;
+            long rel = offset - (stripe * StripeBytes);
+            int n = (int)Math.Min(destination.Length, StripeBytes - rel);
+            for (int lo = 0; lo < _chunk; lo += _segment)
+            {
+                if (Intersect(rel, n, lo, from, to, out _, out _))
+                {
+                    ReadSegment(stripe, rel, from, to, destination[..n]);
+                }
+            }
+
+            offset += n;
+            destination = destination[n..];
+        }
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        Span<int> from = stackalloc int[_dataDisks];
+        Span<int> to = stackalloc int[_dataDisks];
+        var buffer = Array.Buffers.Rent();
+        try
+        {
+            while (!source.IsEmpty)
+            {
+                long stripe = offset / StripeBytes;
+                long rel = offset - (stripe * StripeBytes);
+                int n = (int)Math.Min(source.Length, StripeBytes - rel);
+                for (int lo = 0; lo < _chunk; lo += _segment)
+                {
+                    if (Intersect(rel, n, lo, from, to, out int hullLo, out int hullHi))
+                    {
+                        fixed (byte* src = source)
+                        {
+                            WriteSegment(stripe, rel, hullLo, hullHi, from, to, src, buffer.Pointer);
+                        }
+                    }
+                }
+
+                offset += n;
+                source = source[n..];
+            }
+        }
+        finally
+        {
+            Array.Buffers.Return(buffer);
+        }
+    }
+
+    public override long SyncUnit(long unit, SyncKind kind)
+    {
+        var buffer = Array.Buffers.Rent();
+        try
+        {
+            long mismatches = 0;
+            for (int lo = 0; lo < _chunk; lo += _segment)
+            {
+                lock (Array.Locks.For(unit))
+                {
+                    for (int attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            mismatches += SyncSegment(unit, lo, lo + _segment, kind, buffer);
+                            break;
+                        }
+                        catch (MemberIoException) when (attempt < _disks)
+                        {
+                        }
+                    }
+                }
+            }
+
+            return mismatches;
+        }
+        finally
+        {
+            Array.Buffers.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// For the request [rel, rel+n) within a stripe, the column range [from[k], to[k]) each data chunk k
+    /// covers inside the segment starting at <paramref name="lo"/>, and the hull of those ranges.
+    /// </summary>
+    private bool Intersect(long rel, int n, int lo, Span<int> from, Span<int> to, out int hullLo, out int hullHi)
+    {
+        int hi = Math.Min(lo + _segment, _chunk);
+        hullLo = hi;
+        hullHi = lo;
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            long start = Math.Max(rel, ((long)k * _chunk) + lo) - ((long)k * _chunk);
+            long end = Math.Min(rel + n, ((long)k * _chunk) + hi) - ((long)k * _chunk);
+            if (start < end)
+            {
+                from[k] = (int)start;
+                to[k] = (int)end;
+                hullLo = Math.Min(hullLo, from[k]);
+                hullHi = Math.Max(hullHi, to[k]);
+            }
+            else
+            {
+                from[k] = to[k] = 0;
+            }
+        }
+
+        return hullLo < hullHi;
+    }
+
+    private void ReadSegment(long stripe, long rel, ReadOnlySpan<int> from, ReadOnlySpan<int> to, Span<byte> request)
+    {
+        long memberBase = stripe * _chunk;
+        lock (Array.Locks.For(stripe))
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Array.ThrowIfFailed();
+                    var slots = Array.Slots;
+                    for (int k = 0; k < _dataDisks; k++)
+                    {
+                        if (from[k] >= to[k])
+                        {
+                            continue;
+                        }
+
+                        int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                        var target = request.Slice((int)(((long)k * _chunk) + from[k] - rel), to[k] - from[k]);
+                        var member = slots[slot];
+                        if (member != null && member.CanRead(memberBase + to[k]))
+                        {
+                            Array.ReadMember(member, memberBase + from[k], target);
+                        }
+                        else
+                        {
+                            Reconstruct(slots, slot, memberBase, from[k], to[k], target);
+                        }
+                    }
+
+                    return;
+                }
+                catch (MemberIoException) when (attempt < _disks)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Rebuilds [lo, hi) of <paramref name="missing"/> as the XOR of every other slot.</summary>
+    private void Reconstruct(Member?[] slots, int missing, long memberBase, int lo, int hi, Span<byte> target)
+    {
+        var buffer = Array.Buffers.Rent();
+        try
+        {
+            int width = hi - lo;
+            byte** sources = stackalloc byte*[_disks];
+            int count = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot == missing)
+                {
+                    continue;
+                }
+
+                var member = slots[slot];
+                if (member == null || !member.CanRead(memberBase + hi))
+                {
+                    throw Array.FailedError("two members of a stripe are unavailable");
+                }
+
+                byte* column = buffer.Pointer + (slot * _segment);
+                Array.ReadMember(member, memberBase + lo, new Span<byte>(column, width));
+                sources[count++] = column;
+            }
+
+            fixed (byte* dest = target)
+            {
+                XorParity.Xor(sources, count, dest, width);
+            }
+        }
+        finally
+        {
+            Array.Buffers.Return(buffer);
+        }
+    }
+
+    private void WriteSegment(long stripe, long rel, int lo, int hi, ReadOnlySpan<int> from, ReadOnlySpan<int> to, byte* request, byte* scratch)
+    {
+        lock (Array.Locks.For(stripe))
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    WriteSegmentOnce(stripe, rel, lo, hi, from, to, request, scratch);
+                    return;
+                }
+                catch (MemberIoException) when (attempt < _disks)
+                {
+                }
+            }
+        }
+    }
+
+    private void WriteSegmentOnce(long stripe, long rel, int lo, int hi, ReadOnlySpan<int> from, ReadOnlySpan<int> to, byte* request, byte* scratch)
+    {
+        Array.ThrowIfFailed();
+        var slots = Array.Slots;
+        long memberBase = stripe * _chunk;
+        int width = hi - lo;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+
+        int unreadable = -1;
+        int unreadableCount = 0;
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            var member = slots[slot];
+            if (member == null || !member.CanRead(memberBase + hi))
+            {
+                unreadable = slot;
+                unreadableCount++;
+            }
+        }
+
+        if (unreadableCount > 1)
+        {
+            throw Array.FailedError("two members of a stripe are unavailable");
+        }
+
+        byte* Column(int slot) => scratch + (slot * _segment);
+
+        // Where column `lo` of data chunk k sits in the caller's buffer (only [from, to) of it is real).
+        byte* New(int k) => request + ((long)k * _chunk) + lo - rel;
+
+        Span<bool> full = stackalloc bool[_dataDisks];
+        Span<bool> touchedChunk = stackalloc bool[_dataDisks];
+        byte** data = stackalloc byte*[_dataDisks];
+        int touched = 0;
+        int partial = 0;
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            full[k] = from[k] == lo && to[k] == hi;
+            touchedChunk[k] = from[k] < to[k];
+            touched += touchedChunk[k] ? 1 : 0;
+            partial += full[k] ? 0 : 1;
+        }
+
+        if (unreadableCount == 0 && touched + 1 < partial)
+        {
+            // Read-modify-write: P' = P ^ old ^ new over each touched range; reads touched chunks and parity.
+            Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+            byte** three = stackalloc byte*[3];
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                if (!touchedChunk[k])
+                {
+                    continue;
+                }
+
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                int at = from[k] - lo;
+                int len = to[k] - from[k];
+                Array.ReadMember(slots[slot]!, memberBase + from[k], new Span<byte>(Column(slot) + at, len));
+                three[0] = Column(parity) + at;
+                three[1] = Column(slot) + at;
+                three[2] = New(k) + at;
+                XorParity.Xor(three, 3, Column(parity) + at, len);
+            }
+        }
+        else
+        {
+            // Reconstruct-write (also the degraded path): assemble every data column, then compute parity.
+            int missingData = unreadable >= 0 ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
+            bool rebuildMissing = missingData >= 0 && !full[missingData];
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                if (slot != unreadable && (!full[k] || rebuildMissing))
+                {
+                    Array.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
+                }
+            }
+
+            if (rebuildMissing)
+            {
+                Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+                byte** others = stackalloc byte*[_dataDisks];
+                int count = 0;
+                for (int slot = 0; slot < _disks; slot++)
+                {
+                    if (slot != unreadable)
+                    {
+                        others[count++] = Column(slot);
+                    }
+                }
+
+                XorParity.Xor(others, count, Column(unreadable), width);
+            }
+
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                if (full[k])
+                {
+                    data[k] = New(k);
+                    continue;
+                }
+
+                if (touchedChunk[k])
+                {
+                    int at = from[k] - lo;
+                    new ReadOnlySpan<byte>(New(k) + at, to[k] - from[k]).CopyTo(new Span<byte>(Column(slot) + at, to[k] - from[k]));
+                }
+
+                data[k] = Column(slot);
+            }
+
+            XorParity.Xor(data, _dataDisks, Column(parity), width);
+
+            // A member being rebuilt above its recovery offset gets its whole column, now known in full.
+            if (missingData >= 0 && slots[unreadable] is { CanWrite: true } rebuilding)
+            {
+                Array.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
+            }
+        }
+
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            if (touchedChunk[k] && slot != unreadable && slots[slot] is { } member)
+            {
+                int at = from[k] - lo;
+                Array.WriteMember(member, memberBase + from[k], new ReadOnlySpan<byte>(New(k) + at, to[k] - from[k]));
+            }
+        }
+
+        if (slots[parity] is { CanWrite: true } parityMember)
+        {
+            Array.WriteMember(parityMember, memberBase + lo, new ReadOnlySpan<byte>(Column(parity), width));
+        }
+
+        Array.ThrowIfFailed();
+    }
+
+    private long SyncSegment(long stripe, int lo, int hi, SyncKind kind, AlignedBuffer buffer)
+    {
+        var slots = Array.Slots;
+        long memberBase = stripe * _chunk;
+        int width = hi - lo;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+        byte* Column(int slot) => buffer.Pointer + (slot * _segment);
+        byte** sources = stackalloc byte*[_disks];
+        int count = 0;
+
+        if (kind == SyncKind.Recovery)
+        {
+            int target = -1;
+            int missing = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                var member = slots[slot];
+                if (member is { State: MemberState.Rebuilding } && member.RecoveryOffset <= memberBase)
+                {
+                    target = slot;
+                }
+                else if (member == null || !member.CanRead(memberBase + hi))
+                {
+                    missing++;
+                }
+            }
+
+            // Nothing to rebuild here (the target itself may have just failed).
+            if (target < 0)
+            {
+                return 0;
+            }
+
+            if (missing > 0)
+            {
+                throw Array.FailedError("a rebuild needs every other member in sync");
+            }
+
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot != target)
+                {
+                    Array.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
+                    sources[count++] = Column(slot);
+                }
+            }
+
+            XorParity.Xor(sources, count, Column(target), width);
+            Array.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
+            return 0;
+        }
+
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            var member = slots[slot];
+            if (member == null || !member.CanRead(memberBase + hi))
+            {
+                throw new InvalidOperationException("every member must be in sync to resync or scrub");
+            }
+
+            if (slot != parity || kind != SyncKind.Resync)
+            {
+                Array.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
+            }
+
+            if (slot != parity)
+            {
+                sources[count++] = Column(slot);
+            }
+        }
+
+        // One spare column past the members receives the computed parity.
+        byte* computed = Column(_disks);
+        XorParity.Xor(sources, count, computed, width);
+        var expected = new ReadOnlySpan<byte>(computed, width);
+        long mismatches = kind == SyncKind.Resync ? 0 : MismatchedSectors(expected, new ReadOnlySpan<byte>(Column(parity), width));
+        if (kind == SyncKind.Resync || (kind == SyncKind.Repair && mismatches > 0))
+        {
+            Array.WriteMember(slots[parity]!, memberBase + lo, expected);
+        }
+
+        return mismatches;
+    }
+}

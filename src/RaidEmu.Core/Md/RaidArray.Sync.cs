@@ -1,0 +1,300 @@
+using RaidEmu.Core.Events;
+
+namespace RaidEmu.Core.Md;
+
+public sealed partial class RaidArray
+{
+    // Progress is written to the superblocks at least this often, so a killed rebuild resumes close to where it stopped.
+    private static readonly TimeSpan s_checkpointInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _syncRunner = new();
+    private volatile bool _resyncRunning;
+    private bool _announceRecovery;
+    private Task _background = Task.CompletedTask;
+    private CancellationTokenSource _backgroundCancel = new();
+
+    /// <summary>When true, recovery that becomes pending (a hot spare taking over, a member added) runs by itself in the background.</summary>
+    public bool AutoRecover { get; set; }
+
+    /// <summary>The last error of background recovery, if it stopped on one.</summary>
+    public Exception? BackgroundError { get; private set; }
+
+    /// <summary>What <see cref="RunSync"/> would do next: recovery, resync, or nothing (null).</summary>
+    public SyncKind? PendingSync
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                if (_failed)
+                {
+                    return null;
+                }
+
+                if (_members.Any(m => m.State == MemberState.Rebuilding))
+                {
+                    return SyncKind.Recovery;
+                }
+
+                return SyncedUpTo < Geometry.ComponentBytes && !_slots.Any(m => m == null) ? SyncKind.Resync : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs pending recovery and resync to completion. Progress is checkpointed in the superblocks
+    /// (recovery_offset, resync_offset) so that a run that is cancelled or killed resumes where it stopped.
+    /// </summary>
+    public void RunSync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        lock (_syncRunner)
+        {
+            while (PendingSync is { } kind)
+            {
+                if (kind == SyncKind.Recovery)
+                {
+                    RunRecovery(progress, cancellationToken);
+                }
+                else
+                {
+                    RunResync(progress, cancellationToken);
+                }
+            }
+
+            ThrowIfFailed();
+        }
+    }
+
+    /// <summary>Runs pending recovery and resync in the background (as a serving array does); see <see cref="WaitForBackgroundSyncAsync"/>.</summary>
+    public void StartBackgroundSync()
+    {
+        lock (_stateGate)
+        {
+            bool auto = AutoRecover;
+            AutoRecover = true;
+            KickBackgroundSync();
+            AutoRecover = auto;
+        }
+    }
+
+    /// <summary>Completes when background recovery has nothing left to do.</summary>
+    public Task WaitForBackgroundSyncAsync()
+    {
+        lock (_stateGate)
+        {
+            return _background;
+        }
+    }
+
+    /// <summary>
+    /// Scrubs the array as md's sync_action check or repair: compares parity (RAID 5) or copies (RAID 1) with
+    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
+    /// </summary>
+    public long Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        lock (_syncRunner)
+        {
+            lock (_stateGate)
+            {
+                ThrowIfFailed();
+                if (_slots.Any(m => m is not { State: MemberState.InSync }))
+                {
+                    throw new InvalidOperationException($"array '{Name}' is {State.ToString().ToLowerInvariant()}; a scrub needs every member in sync (run rebuild first)");
+                }
+            }
+
+            var kind = repair ? SyncKind.Repair : SyncKind.Check;
+            long mismatches = 0;
+            for (long unit = 0; unit < _personality.Units; unit++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                mismatches += _personality.SyncUnit(unit, kind);
+                progress?.Report(new SyncProgress(kind, UnitEnd(unit), Geometry.ComponentBytes));
+            }
+
+            lock (_stateGate)
+            {
+                // A scrub changes no member state, so it logs without touching any superblock.
+                _sink.Append(new ArrayEvent(_clock.GetUtcNow(), Uuid, EventTypes.ScrubCompleted, null,
+                    $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors", _events));
+            }
+
+            return mismatches;
+        }
+    }
+
+    private void RunRecovery(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        Member[] targets;
+        long start;
+        lock (_stateGate)
+        {
+            targets = [.. _members.Where(m => m.State == MemberState.Rebuilding)];
+            start = targets.Min(m => m.RecoveryOffset);
+            if (_announceRecovery)
+            {
+                _announceRecovery = false;
+                foreach (var member in targets.Where(m => m.WasStale || m.RecoveryOffset > 0))
+                {
+                    string details = member.WasStale
+                        ? $"slot {member.Slot}: member was stale (events {member.Events} < {_events}); rebuilding it from scratch"
+                        : $"slot {member.Slot}: resuming at byte {member.RecoveryOffset}";
+                    Commit(member.WasStale ? EventTypes.MemberStale : EventTypes.RecoveryStarted, member, details);
+                }
+            }
+        }
+
+        var checkpoint = _clock.GetTimestamp();
+        for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Checkpoint();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (!targets.Any(m => m.State == MemberState.Rebuilding))
+            {
+                // Every member being rebuilt has failed meanwhile: there is nothing left to do.
+                break;
+            }
+
+            _personality.SyncUnit(unit, SyncKind.Recovery);
+            long end = UnitEnd(unit);
+            foreach (var member in targets)
+            {
+                if (member.State == MemberState.Rebuilding && member.RecoveryOffset < end)
+                {
+                    member.RecoveryOffset = end;
+                }
+            }
+
+            progress?.Report(new SyncProgress(SyncKind.Recovery, end, Geometry.ComponentBytes));
+            if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
+            {
+                Checkpoint();
+                checkpoint = _clock.GetTimestamp();
+            }
+        }
+
+        lock (_stateGate)
+        {
+            foreach (var member in targets.Where(m => m.State == MemberState.Rebuilding))
+            {
+                member.State = MemberState.InSync;
+                member.WasStale = false;
+                Commit(EventTypes.RecoveryCompleted, member, $"slot {member.Slot} is in sync");
+            }
+
+            if (!_failed && _slots.All(m => m is { State: MemberState.InSync }))
+            {
+                Commit(EventTypes.ArrayOptimal, null, $"all {Geometry.RaidDisks} members in sync");
+            }
+        }
+    }
+
+    private void RunResync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        long start;
+        lock (_stateGate)
+        {
+            start = SyncedUpTo;
+            _resyncRunning = true;
+            Commit(EventTypes.ResyncStarted, null, start == 0 ? "recomputing redundancy" : $"resuming at byte {start}");
+        }
+
+        try
+        {
+            var checkpoint = _clock.GetTimestamp();
+            for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Checkpoint();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                _personality.SyncUnit(unit, SyncKind.Resync);
+                long end = UnitEnd(unit);
+                Interlocked.Exchange(ref _syncedUpTo, end);
+                progress?.Report(new SyncProgress(SyncKind.Resync, end, Geometry.ComponentBytes));
+                if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
+                {
+                    Checkpoint();
+                    checkpoint = _clock.GetTimestamp();
+                }
+            }
+
+            lock (_stateGate)
+            {
+                Interlocked.Exchange(ref _syncedUpTo, long.MaxValue);
+                _resyncRunning = false;
+                Commit(EventTypes.ResyncCompleted, null, "redundancy is consistent");
+            }
+        }
+        finally
+        {
+            _resyncRunning = false;
+        }
+    }
+
+    private long UnitEnd(long unit) => Math.Min((unit + 1) * _personality.UnitBytes, Geometry.ComponentBytes);
+
+    private void Checkpoint()
+    {
+        lock (_stateGate)
+        {
+            if (!_disposed)
+            {
+                WriteSuperblocks(bumpEvents: false);
+            }
+        }
+    }
+
+    /// <summary>Queues a background run of pending recovery; runs chain, so none is missed or doubled.</summary>
+    private void KickBackgroundSync()
+    {
+        if (!AutoRecover || _disposed)
+        {
+            return;
+        }
+
+        var token = _backgroundCancel.Token;
+        _background = _background.ContinueWith(
+            _ =>
+            {
+                try
+                {
+                    RunSync(null, token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                catch (IOException ex)
+                {
+                    BackgroundError = ex;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    BackgroundError = ex;
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+
+    private void StopBackgroundSync()
+    {
+        Task background;
+        lock (_stateGate)
+        {
+            _backgroundCancel.Cancel();
+            background = _background;
+        }
+
+        background.Wait();
+        _backgroundCancel.Dispose();
+        _backgroundCancel = new CancellationTokenSource();
+    }
+}

@@ -1,0 +1,329 @@
+using RaidEmu.Core.Devices;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Md.Raid1;
+using RaidEmu.Core.Md.Raid5;
+using RaidEmu.Core.Parity;
+
+namespace RaidEmu.Core.Md;
+
+/// <summary>
+/// A RAID 1 or RAID 5 array over member devices, stored exactly as Linux md stores it (v1.2 superblocks,
+/// md layouts). The array is itself a block device: its logical volume. Member state changes bump the
+/// event count in every live member's superblock and append one event to the log.
+/// </summary>
+public sealed partial class RaidArray : IBlockDevice
+{
+    private readonly Lock _stateGate = new();
+    private readonly List<Member> _members;
+    private readonly IEventSink _sink;
+    private readonly TimeProvider _clock;
+    private readonly Personality _personality;
+    private readonly bool _ownsDevices;
+    private volatile Member?[] _slots;
+    private volatile bool _failed;
+    private volatile bool _poweredOff;
+    private ulong _events;
+    private long _syncedUpTo;
+    private bool _dirty;
+    private bool _disposed;
+
+    private RaidArray(ArrayIdentity identity, ArrayGeometry geometry, List<Member> members, IEventSink sink, TimeProvider clock, bool ownsDevices)
+    {
+        Uuid = identity.Uuid;
+        Name = identity.Name;
+        CreationTime = identity.CreationTime;
+        Geometry = geometry;
+        _members = members;
+        _sink = sink;
+        _clock = clock;
+        _ownsDevices = ownsDevices;
+        _slots = new Member?[geometry.RaidDisks];
+        Locks = new StripeLocks();
+        _personality = geometry.Level == RaidLevel.Raid1 ? new Raid1Personality(this) : new Raid5Personality(this);
+        Buffers = new BufferPool(_personality.ScratchBytes);
+    }
+
+    /// <summary>The array's UUID (md's set_uuid).</summary>
+    public Guid Uuid { get; }
+
+    /// <summary>The array's name (md's set_name).</summary>
+    public string Name { get; }
+
+    /// <summary>When the array was created.</summary>
+    public DateTimeOffset CreationTime { get; }
+
+    /// <summary>Level, slots, chunk, layout and sizes.</summary>
+    public ArrayGeometry Geometry { get; }
+
+    /// <summary>The parity kernel tier in use on this machine.</summary>
+    public static ParityKernel ParityKernel => XorParity.Best;
+
+    /// <inheritdoc />
+    public long Length => Geometry.LogicalBytes;
+
+    /// <inheritdoc />
+    public int SectorSize { get; private set; } = 512;
+
+    /// <summary>md's event count.</summary>
+    public ulong EventCount
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _events;
+            }
+        }
+    }
+
+    /// <summary>Every member attached to the array (in slots, spares, faulty), by device number.</summary>
+    public IReadOnlyList<Member> Members
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return [.. _members.OrderBy(m => m.DevNumber)];
+            }
+        }
+    }
+
+    /// <summary>Member bytes up to which redundancy is known consistent; the component size when fully in sync.</summary>
+    public long SyncedUpTo => Math.Min(Interlocked.Read(ref _syncedUpTo), Geometry.ComponentBytes);
+
+    /// <summary>True when writes may be in flight since the array was last marked clean.</summary>
+    public bool IsDirty
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _dirty;
+            }
+        }
+    }
+
+    /// <summary>Overall health.</summary>
+    public ArrayState State
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                if (_failed)
+                {
+                    return ArrayState.Failed;
+                }
+
+                if (_members.Any(m => m.State == MemberState.Rebuilding))
+                {
+                    return ArrayState.Recovering;
+                }
+
+                if (_slots.Any(m => m == null))
+                {
+                    return ArrayState.Degraded;
+                }
+
+                return SyncedUpTo < Geometry.ComponentBytes ? ArrayState.Resyncing : ArrayState.Optimal;
+            }
+        }
+    }
+
+    /// <summary>Slot table snapshot: the member holding each slot (in sync or rebuilding), or null.</summary>
+    internal Member?[] Slots => _slots;
+
+    internal StripeLocks Locks { get; }
+
+    internal BufferPool Buffers { get; }
+
+    /// <inheritdoc />
+    public void Read(long offset, Span<byte> destination)
+    {
+        BlockDeviceGuard.CheckRange(offset, destination.Length, Length);
+        _personality.Read(offset, destination);
+    }
+
+    /// <inheritdoc />
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        BlockDeviceGuard.CheckRange(offset, source.Length, Length);
+        ThrowIfFailed();
+        MarkDirty();
+        _personality.Write(offset, source);
+    }
+
+    /// <inheritdoc />
+    public void Flush()
+    {
+        foreach (var member in _slots)
+        {
+            if (member is { CanWrite: true })
+            {
+                try
+                {
+                    member.Device.Flush();
+                }
+                catch (IOException ex)
+                {
+                    FailFromIo(member, ex);
+                }
+            }
+        }
+
+        ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// Orderly stop: waits for background work, flushes, marks the array clean (as md does when idle) and
+    /// closes the members when the array owns them.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        StopBackgroundSync();
+        lock (_stateGate)
+        {
+            _disposed = true;
+            if (_dirty && !_failed)
+            {
+                try
+                {
+                    FlushLiveMembers();
+                    _dirty = false;
+                    WriteSuperblocks(bumpEvents: true);
+                }
+                catch (IOException)
+                {
+                    // A member that fails now is simply left dirty; the next assembly resyncs.
+                }
+            }
+
+            if (_ownsDevices)
+            {
+                foreach (var member in _members)
+                {
+                    member.Device.Dispose();
+                }
+            }
+        }
+
+        Buffers.Dispose();
+    }
+
+    /// <summary>
+    /// Drops the array without any further write, as if the process died: nothing is flushed or marked clean.
+    /// Tests use it to prove what survives a crash.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_stateGate)
+        {
+            _disposed = true;
+        }
+
+        StopBackgroundSync();
+        lock (_stateGate)
+        {
+            if (_ownsDevices)
+            {
+                foreach (var member in _members)
+                {
+                    member.Device.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rail went off: from now on nothing more is written by the engine (no superblock, no clean mark),
+    /// no member is blamed for the errors that follow, and every I/O fails. Then drop the array with <see cref="Abandon"/>.
+    /// </summary>
+    public void PowerOff()
+    {
+        lock (_stateGate)
+        {
+            _poweredOff = true;
+        }
+    }
+
+    internal void ThrowIfFailed()
+    {
+        if (_poweredOff)
+        {
+            throw new IOException($"array '{Name}' has no power");
+        }
+
+        if (_failed)
+        {
+            throw FailedError("too many members are lost");
+        }
+    }
+
+    internal ArrayFailedException FailedError(string why) =>
+        new($"array '{Name}' has failed: {why}; no data can be served without made-up bytes");
+
+    /// <summary>Reads member bytes of the data area; a failure marks the member faulty and asks the caller to retry.</summary>
+    internal void ReadMember(Member member, long memberOffset, Span<byte> destination)
+    {
+        try
+        {
+            member.Device.Read(Geometry.DataOffsetBytes + memberOffset, destination);
+            member.CountRead(destination.Length);
+        }
+        catch (IOException ex) when (ex is not ArrayFailedException)
+        {
+            FailFromIo(member, ex);
+            throw new MemberIoException(member, ex);
+        }
+    }
+
+    /// <summary>Writes member bytes of the data area; a failure marks the member faulty and returns false.</summary>
+    internal bool WriteMember(Member member, long memberOffset, ReadOnlySpan<byte> source)
+    {
+        try
+        {
+            member.Device.Write(Geometry.DataOffsetBytes + memberOffset, source);
+            member.CountWrite(source.Length);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            FailFromIo(member, ex);
+            return false;
+        }
+    }
+
+    private void MarkDirty()
+    {
+        if (Volatile.Read(ref _dirty))
+        {
+            return;
+        }
+
+        lock (_stateGate)
+        {
+            if (!_dirty)
+            {
+                // md writes "active" to every superblock before the first write after a clean state.
+                _dirty = true;
+                WriteSuperblocks(bumpEvents: true);
+            }
+        }
+    }
+
+    private void FlushLiveMembers()
+    {
+        foreach (var member in _members)
+        {
+            if (member.CanWrite)
+            {
+                member.Device.Flush();
+            }
+        }
+    }
+}
