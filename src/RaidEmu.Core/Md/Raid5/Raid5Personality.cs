@@ -252,128 +252,69 @@ internal sealed unsafe class Raid5Personality : Personality
         long memberBase = stripe * _chunk;
         int width = hi - lo;
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
-
-        int unreadable = -1;
-        int unreadableCount = 0;
-        for (int slot = 0; slot < _disks; slot++)
+        int unreadable = UnreadableSlot(slots, memberBase + hi);
+        int missingData = unreadable >= 0 && unreadable != parity ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
+        var written = new ColumnRange[_dataDisks];
+        for (int k = 0; k < _dataDisks; k++)
         {
-            var member = slots[slot];
-            if (member == null || !member.CanRead(memberBase + hi))
+            written[k] = from[k] < to[k] ? new ColumnRange(from[k], to[k]) : ColumnRange.None;
+        }
+
+        var plan = StripePlan.For(new StripeWrite(lo, hi, written)
+        {
+            UnreadableData = missingData,
+            UnreadableParity = unreadable == parity,
+            BeyondResyncPoint = memberBase + hi > Array.SyncedUpTo,
+        });
+
+        var buffers = new SegmentBuffers(scratch, _segment, request, _chunk, lo, rel);
+        byte* Column(int slot) => buffers.Column(slot);
+        byte* New(int k) => buffers.New(k);
+
+        if (!plan.ParityRead.IsEmpty)
+        {
+            Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+        }
+
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            var read = plan.DataReads[k];
+            if (!read.IsEmpty)
             {
-                unreadable = slot;
-                unreadableCount++;
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                Array.ReadMember(slots[slot]!, memberBase + read.From, new Span<byte>(Column(slot) + read.From - lo, read.Length));
             }
         }
 
-        if (unreadableCount > 1)
+        if (plan.Mode == StripeWriteMode.ReadModifyWrite)
         {
-            throw Array.FailedError("two members of a stripe are unavailable");
-        }
-
-        byte* Column(int slot) => scratch + (slot * _segment);
-
-        // Where column `lo` of data chunk k sits in the caller's buffer (only [from, to) of it is real).
-        byte* New(int k) => request + ((long)k * _chunk) + lo - rel;
-
-        Span<bool> full = stackalloc bool[_dataDisks];
-        Span<bool> touchedChunk = stackalloc bool[_dataDisks];
-        byte** data = stackalloc byte*[_dataDisks];
-        int touched = 0;
-        int partial = 0;
-        for (int k = 0; k < _dataDisks; k++)
-        {
-            full[k] = from[k] == lo && to[k] == hi;
-            touchedChunk[k] = from[k] < to[k];
-            touched += touchedChunk[k] ? 1 : 0;
-            partial += full[k] ? 0 : 1;
-        }
-
-        if (unreadableCount == 0 && touched + 1 < partial)
-        {
-            // Read-modify-write: P' = P ^ old ^ new over each touched range; reads touched chunks and parity.
-            Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+            // P' = P ^ old ^ new over each written range.
             byte** three = stackalloc byte*[3];
             for (int k = 0; k < _dataDisks; k++)
             {
-                if (!touchedChunk[k])
+                if (!written[k].IsEmpty)
                 {
-                    continue;
+                    int at = written[k].From - lo;
+                    int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                    three[0] = Column(parity) + at;
+                    three[1] = Column(slot) + at;
+                    three[2] = New(k) + at;
+                    XorParity.Xor(three, 3, Column(parity) + at, written[k].Length);
                 }
-
-                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                int at = from[k] - lo;
-                int len = to[k] - from[k];
-                Array.ReadMember(slots[slot]!, memberBase + from[k], new Span<byte>(Column(slot) + at, len));
-                three[0] = Column(parity) + at;
-                three[1] = Column(slot) + at;
-                three[2] = New(k) + at;
-                XorParity.Xor(three, 3, Column(parity) + at, len);
             }
         }
         else
         {
-            // Reconstruct-write (also the degraded path): assemble every data column, then compute parity.
-            int missingData = unreadable >= 0 ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
-            bool rebuildMissing = missingData >= 0 && !full[missingData];
-            for (int k = 0; k < _dataDisks; k++)
-            {
-                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                if (slot != unreadable && (!full[k] || rebuildMissing))
-                {
-                    Array.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
-                }
-            }
-
-            if (rebuildMissing)
-            {
-                Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
-                byte** others = stackalloc byte*[_dataDisks];
-                int count = 0;
-                for (int slot = 0; slot < _disks; slot++)
-                {
-                    if (slot != unreadable)
-                    {
-                        others[count++] = Column(slot);
-                    }
-                }
-
-                XorParity.Xor(others, count, Column(unreadable), width);
-            }
-
-            for (int k = 0; k < _dataDisks; k++)
-            {
-                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                if (full[k])
-                {
-                    data[k] = New(k);
-                    continue;
-                }
-
-                if (touchedChunk[k])
-                {
-                    int at = from[k] - lo;
-                    new ReadOnlySpan<byte>(New(k) + at, to[k] - from[k]).CopyTo(new Span<byte>(Column(slot) + at, to[k] - from[k]));
-                }
-
-                data[k] = Column(slot);
-            }
-
-            XorParity.Xor(data, _dataDisks, Column(parity), width);
-
-            // A member being rebuilt above its recovery offset gets its whole column, now known in full.
-            if (missingData >= 0 && slots[unreadable] is { CanWrite: true } rebuilding)
-            {
-                Array.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
-            }
+            ReconstructWrite(stripe, lo, width, written, plan, unreadable, missingData, slots, buffers);
         }
 
         for (int k = 0; k < _dataDisks; k++)
         {
             int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-            if (touchedChunk[k] && slot != unreadable && slots[slot] is { } member)
+            if (!written[k].IsEmpty && slot != unreadable && slots[slot] is { } member)
             {
-                int at = from[k] - lo;
-                Array.WriteMember(member, memberBase + from[k], new ReadOnlySpan<byte>(New(k) + at, to[k] - from[k]));
+                int at = written[k].From - lo;
+                Array.WriteMember(member, memberBase + written[k].From, new ReadOnlySpan<byte>(New(k) + at, written[k].Length));
             }
         }
 
@@ -383,6 +324,78 @@ internal sealed unsafe class Raid5Personality : Personality
         }
 
         Array.ThrowIfFailed();
+    }
+
+    /// <summary>Computes parity from every data column: old ones as read (or rebuilt), new ones from the request.</summary>
+    private void ReconstructWrite(
+        long stripe, int lo, int width, ColumnRange[] written, StripePlan plan, int unreadable, int missingData, Member?[] slots, SegmentBuffers buffers)
+    {
+        long memberBase = stripe * _chunk;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+        byte* Column(int slot) => buffers.Column(slot);
+        if (plan.RebuildsUnreadable)
+        {
+            byte** others = stackalloc byte*[_dataDisks];
+            int count = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot != unreadable)
+                {
+                    others[count++] = Column(slot);
+                }
+            }
+
+            XorParity.Xor(others, count, Column(unreadable), width);
+        }
+
+        byte** data = stackalloc byte*[_dataDisks];
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            byte* fresh = buffers.New(k);
+            if (written[k].From == lo && written[k].To == lo + width)
+            {
+                data[k] = fresh;
+                continue;
+            }
+
+            if (!written[k].IsEmpty)
+            {
+                int at = written[k].From - lo;
+                new ReadOnlySpan<byte>(fresh + at, written[k].Length).CopyTo(new Span<byte>(Column(slot) + at, written[k].Length));
+            }
+
+            data[k] = Column(slot);
+        }
+
+        XorParity.Xor(data, _dataDisks, Column(parity), width);
+
+        // A member being rebuilt above its recovery offset gets its whole column, now known in full.
+        if (missingData >= 0 && slots[unreadable] is { CanWrite: true } rebuilding)
+        {
+            Array.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
+        }
+    }
+
+    /// <summary>The slot that cannot serve member bytes below <paramref name="end"/>, or -1; two such slots fail the array.</summary>
+    private int UnreadableSlot(Member?[] slots, long end)
+    {
+        int unreadable = -1;
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            var member = slots[slot];
+            if (member == null || !member.CanRead(end))
+            {
+                if (unreadable >= 0)
+                {
+                    throw Array.FailedError("two members of a stripe are unavailable");
+                }
+
+                unreadable = slot;
+            }
+        }
+
+        return unreadable;
     }
 
     private long SyncSegment(long stripe, int lo, int hi, SyncKind kind, AlignedBuffer buffer)
