@@ -43,6 +43,27 @@ internal abstract class Personality
     /// <summary>Runs <paramref name="kind"/> over one unit; returns mismatched sectors (check and repair).</summary>
     public abstract long SyncUnit(long unit, SyncKind kind);
 
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until no member fails under it. A failed member has been marked faulty
+    /// by then, so the next attempt sees the new slot table and reads around it; each retry loses a member,
+    /// so there are at most as many retries as slots.
+    /// </summary>
+    protected TResult RetryOnMemberFailure<TState, TResult>(TState state, MemberAttempt<TState, TResult> attempt)
+        where TState : allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (int tries = 0; ; tries++)
+        {
+            try
+            {
+                return attempt(state);
+            }
+            catch (MemberIoException) when (tries < Geometry.RaidDisks)
+            {
+            }
+        }
+    }
+
     /// <summary>Counts 4 KiB pages that differ, in 512-byte sectors as md's mismatch_cnt.</summary>
     protected static long MismatchedSectors(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
     {

@@ -144,38 +144,22 @@ public sealed partial class RaidArray
             }
         }
 
-        var checkpoint = _clock.GetTimestamp();
-        for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
-        {
-            if (cancellationToken.IsCancellationRequested)
+        RunUnits(
+            SyncKind.Recovery,
+            start,
+            hasWork: () => targets.Any(m => m.State == MemberState.Rebuilding),
+            reached: end =>
             {
-                Checkpoint();
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (!targets.Any(m => m.State == MemberState.Rebuilding))
-            {
-                // Every member being rebuilt has failed meanwhile: there is nothing left to do.
-                break;
-            }
-
-            _personality.SyncUnit(unit, SyncKind.Recovery);
-            long end = UnitEnd(unit);
-            foreach (var member in targets)
-            {
-                if (member.State == MemberState.Rebuilding && member.RecoveryOffset < end)
+                foreach (var member in targets)
                 {
-                    member.RecoveryOffset = end;
+                    if (member.State == MemberState.Rebuilding && member.RecoveryOffset < end)
+                    {
+                        member.RecoveryOffset = end;
+                    }
                 }
-            }
-
-            progress?.Report(new SyncProgress(SyncKind.Recovery, end, Geometry.ComponentBytes));
-            if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
-            {
-                Checkpoint();
-                checkpoint = _clock.GetTimestamp();
-            }
-        }
+            },
+            progress,
+            cancellationToken);
 
         lock (_stateGate)
         {
@@ -205,25 +189,7 @@ public sealed partial class RaidArray
 
         try
         {
-            var checkpoint = _clock.GetTimestamp();
-            for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    Checkpoint();
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                _personality.SyncUnit(unit, SyncKind.Resync);
-                long end = UnitEnd(unit);
-                Interlocked.Exchange(ref _syncedUpTo, end);
-                progress?.Report(new SyncProgress(SyncKind.Resync, end, Geometry.ComponentBytes));
-                if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
-                {
-                    Checkpoint();
-                    checkpoint = _clock.GetTimestamp();
-                }
-            }
+            RunUnits(SyncKind.Resync, start, hasWork: () => true, reached: end => Interlocked.Exchange(ref _syncedUpTo, end), progress, cancellationToken);
 
             lock (_stateGate)
             {
@@ -235,6 +201,40 @@ public sealed partial class RaidArray
         finally
         {
             _resyncRunning = false;
+        }
+    }
+
+    /// <summary>
+    /// The one sync loop: runs <paramref name="kind"/> unit by unit from <paramref name="start"/>, reporting
+    /// progress and writing a checkpoint to the superblocks at least every <see cref="s_checkpointInterval"/>
+    /// and when cancelled, so a stopped or killed run resumes close to where it was.
+    /// </summary>
+    private void RunUnits(SyncKind kind, long start, Func<bool> hasWork, Action<long> reached, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var checkpoint = _clock.GetTimestamp();
+        for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Checkpoint();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (!hasWork())
+            {
+                // Nothing is left to sync: every member being rebuilt has failed meanwhile.
+                break;
+            }
+
+            _personality.SyncUnit(unit, kind);
+            long end = UnitEnd(unit);
+            reached(end);
+            progress?.Report(new SyncProgress(kind, end, Geometry.ComponentBytes));
+            if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
+            {
+                Checkpoint();
+                checkpoint = _clock.GetTimestamp();
+            }
         }
     }
 

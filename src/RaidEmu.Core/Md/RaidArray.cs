@@ -203,13 +203,7 @@ public sealed partial class RaidArray : IBlockDevice
                 }
             }
 
-            if (_ownsDevices)
-            {
-                foreach (var member in _members)
-                {
-                    member.Device.Dispose();
-                }
-            }
+            CloseDevices();
         }
 
         Buffers.Dispose();
@@ -229,13 +223,7 @@ public sealed partial class RaidArray : IBlockDevice
         StopBackgroundSync();
         lock (_stateGate)
         {
-            if (_ownsDevices)
-            {
-                foreach (var member in _members)
-                {
-                    member.Device.Dispose();
-                }
-            }
+            CloseDevices();
         }
     }
 
@@ -312,6 +300,18 @@ public sealed partial class RaidArray : IBlockDevice
                 // md writes "active" to every superblock before the first write after a clean state.
                 _dirty = true;
                 WriteSuperblocks(bumpEvents: true);
+            }
+        }
+    }
+
+    /// <summary>The one place member devices are closed, whether the array stops in order or is dropped.</summary>
+    private void CloseDevices()
+    {
+        if (_ownsDevices)
+        {
+            foreach (var member in _members)
+            {
+                member.Device.Dispose();
             }
         }
     }

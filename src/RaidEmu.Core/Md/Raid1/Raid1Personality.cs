@@ -24,20 +24,14 @@ internal sealed class Raid1Personality : Personality
         {
             long unit = offset / UnitBytes;
             int n = (int)Math.Min(destination.Length, ((unit + 1) * UnitBytes) - offset);
+            long at = offset;
             lock (Array.Locks.For(unit))
             {
-                for (int attempt = 0; ; attempt++)
+                RetryOnMemberFailure(destination[..n], d =>
                 {
-                    try
-                    {
-                        var member = ChooseReader(offset + n);
-                        Array.ReadMember(member, offset, destination[..n]);
-                        break;
-                    }
-                    catch (MemberIoException) when (attempt < Geometry.RaidDisks)
-                    {
-                    }
-                }
+                    Array.ReadMember(ChooseReader(at + d.Length), at, d);
+                    return true;
+                });
             }
 
             offset += n;
@@ -70,16 +64,7 @@ internal sealed class Raid1Personality : Personality
         {
             lock (Array.Locks.For(unit))
             {
-                for (int attempt = 0; ; attempt++)
-                {
-                    try
-                    {
-                        return SyncUnit(start, n, kind, buffer.GetSpan());
-                    }
-                    catch (MemberIoException) when (attempt < Geometry.RaidDisks)
-                    {
-                    }
-                }
+                return RetryOnMemberFailure(buffer, b => SyncUnit(start, n, kind, b.GetSpan()));
             }
         }
         finally

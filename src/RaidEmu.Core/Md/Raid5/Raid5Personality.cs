@@ -35,8 +35,7 @@ internal sealed unsafe class Raid5Personality : Personality
 
     public override void Read(long offset, Span<byte> destination)
     {
-        Span<int> from = stackalloc int[_dataDisks];
-        Span<int> to = stackalloc int[_dataDisks];
+        var ranges = new ColumnRange[_dataDisks];
         while (!destination.IsEmpty)
         {
             long stripe = offset / StripeBytes;
@@ -44,9 +43,12 @@ internal sealed unsafe class Raid5Personality : Personality
             int n = (int)Math.Min(destination.Length, StripeBytes - rel);
             for (int lo = 0; lo < _chunk; lo += _segment)
             {
-                if (Intersect(rel, n, lo, from, to, out _, out _))
+                if (Intersect(rel, n, lo, ranges, out _, out _))
                 {
-                    ReadSegment(stripe, rel, from, to, destination[..n]);
+                    lock (Array.Locks.For(stripe))
+                    {
+                        RetryOnMemberFailure(destination[..n], request => ReadSegment(stripe, rel, ranges, request));
+                    }
                 }
             }
 
@@ -57,8 +59,7 @@ internal sealed unsafe class Raid5Personality : Personality
 
     public override void Write(long offset, ReadOnlySpan<byte> source)
     {
-        Span<int> from = stackalloc int[_dataDisks];
-        Span<int> to = stackalloc int[_dataDisks];
+        var written = new ColumnRange[_dataDisks];
         var buffer = Array.Buffers.Rent();
         try
         {
@@ -69,11 +70,15 @@ internal sealed unsafe class Raid5Personality : Personality
                 int n = (int)Math.Min(source.Length, StripeBytes - rel);
                 for (int lo = 0; lo < _chunk; lo += _segment)
                 {
-                    if (Intersect(rel, n, lo, from, to, out int hullLo, out int hullHi))
+                    if (Intersect(rel, n, lo, written, out int hullLo, out int hullHi))
                     {
                         fixed (byte* src = source)
                         {
-                            WriteSegment(stripe, rel, hullLo, hullHi, from, to, src, buffer.Pointer);
+                            var buffers = new SegmentBuffers(buffer.Pointer, _segment, src, _chunk, hullLo, rel);
+                            lock (Array.Locks.For(stripe))
+                            {
+                                RetryOnMemberFailure(buffers, b => WriteSegment(stripe, hullLo, hullHi, written, b));
+                            }
                         }
                     }
                 }
@@ -96,19 +101,10 @@ internal sealed unsafe class Raid5Personality : Personality
             long mismatches = 0;
             for (int lo = 0; lo < _chunk; lo += _segment)
             {
+                int at = lo;
                 lock (Array.Locks.For(unit))
                 {
-                    for (int attempt = 0; ; attempt++)
-                    {
-                        try
-                        {
-                            mismatches += SyncSegment(unit, lo, lo + _segment, kind, buffer);
-                            break;
-                        }
-                        catch (MemberIoException) when (attempt < _disks)
-                        {
-                        }
-                    }
+                    mismatches += RetryOnMemberFailure(buffer, b => SyncSegment(unit, at, at + _segment, kind, b));
                 }
             }
 
@@ -121,10 +117,10 @@ internal sealed unsafe class Raid5Personality : Personality
     }
 
     /// <summary>
-    /// For the request [rel, rel+n) within a stripe, the column range [from[k], to[k]) each data chunk k
-    /// covers inside the segment starting at <paramref name="lo"/>, and the hull of those ranges.
+    /// For the request [rel, rel+n) within a stripe, the column range each data chunk k covers inside the
+    /// segment starting at <paramref name="lo"/>, and the hull of those ranges.
     /// </summary>
-    private bool Intersect(long rel, int n, int lo, Span<int> from, Span<int> to, out int hullLo, out int hullHi)
+    private bool Intersect(long rel, int n, int lo, ColumnRange[] ranges, out int hullLo, out int hullHi)
     {
         int hi = Math.Min(lo + _segment, _chunk);
         hullLo = hi;
@@ -135,58 +131,46 @@ internal sealed unsafe class Raid5Personality : Personality
             long end = Math.Min(rel + n, ((long)k * _chunk) + hi) - ((long)k * _chunk);
             if (start < end)
             {
-                from[k] = (int)start;
-                to[k] = (int)end;
-                hullLo = Math.Min(hullLo, from[k]);
-                hullHi = Math.Max(hullHi, to[k]);
+                ranges[k] = new ColumnRange((int)start, (int)end);
+                hullLo = Math.Min(hullLo, ranges[k].From);
+                hullHi = Math.Max(hullHi, ranges[k].To);
             }
             else
             {
-                from[k] = to[k] = 0;
+                ranges[k] = ColumnRange.None;
             }
         }
 
         return hullLo < hullHi;
     }
 
-    private void ReadSegment(long stripe, long rel, ReadOnlySpan<int> from, ReadOnlySpan<int> to, Span<byte> request)
+    private bool ReadSegment(long stripe, long rel, ColumnRange[] ranges, Span<byte> request)
     {
+        Array.ThrowIfFailed();
         long memberBase = stripe * _chunk;
-        lock (Array.Locks.For(stripe))
+        var slots = Array.Slots;
+        for (int k = 0; k < _dataDisks; k++)
         {
-            for (int attempt = 0; ; attempt++)
+            var range = ranges[k];
+            if (range.IsEmpty)
             {
-                try
-                {
-                    Array.ThrowIfFailed();
-                    var slots = Array.Slots;
-                    for (int k = 0; k < _dataDisks; k++)
-                    {
-                        if (from[k] >= to[k])
-                        {
-                            continue;
-                        }
+                continue;
+            }
 
-                        int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                        var target = request.Slice((int)(((long)k * _chunk) + from[k] - rel), to[k] - from[k]);
-                        var member = slots[slot];
-                        if (member != null && member.CanRead(memberBase + to[k]))
-                        {
-                            Array.ReadMember(member, memberBase + from[k], target);
-                        }
-                        else
-                        {
-                            Reconstruct(slots, slot, memberBase, from[k], to[k], target);
-                        }
-                    }
-
-                    return;
-                }
-                catch (MemberIoException) when (attempt < _disks)
-                {
-                }
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            var target = request.Slice((int)(((long)k * _chunk) + range.From - rel), range.Length);
+            var member = slots[slot];
+            if (member != null && member.CanRead(memberBase + range.To))
+            {
+                Array.ReadMember(member, memberBase + range.From, target);
+            }
+            else
+            {
+                Reconstruct(slots, slot, memberBase, range.From, range.To, target);
             }
         }
+
+        return true;
     }
 
     /// <summary>Rebuilds [lo, hi) of <paramref name="missing"/> as the XOR of every other slot.</summary>
@@ -227,25 +211,7 @@ internal sealed unsafe class Raid5Personality : Personality
         }
     }
 
-    private void WriteSegment(long stripe, long rel, int lo, int hi, ReadOnlySpan<int> from, ReadOnlySpan<int> to, byte* request, byte* scratch)
-    {
-        lock (Array.Locks.For(stripe))
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    WriteSegmentOnce(stripe, rel, lo, hi, from, to, request, scratch);
-                    return;
-                }
-                catch (MemberIoException) when (attempt < _disks)
-                {
-                }
-            }
-        }
-    }
-
-    private void WriteSegmentOnce(long stripe, long rel, int lo, int hi, ReadOnlySpan<int> from, ReadOnlySpan<int> to, byte* request, byte* scratch)
+    private bool WriteSegment(long stripe, int lo, int hi, ColumnRange[] written, SegmentBuffers buffers)
     {
         Array.ThrowIfFailed();
         var slots = Array.Slots;
@@ -254,12 +220,6 @@ internal sealed unsafe class Raid5Personality : Personality
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
         int unreadable = UnreadableSlot(slots, memberBase + hi);
         int missingData = unreadable >= 0 && unreadable != parity ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
-        var written = new ColumnRange[_dataDisks];
-        for (int k = 0; k < _dataDisks; k++)
-        {
-            written[k] = from[k] < to[k] ? new ColumnRange(from[k], to[k]) : ColumnRange.None;
-        }
-
         var plan = StripePlan.For(new StripeWrite(lo, hi, written)
         {
             UnreadableData = missingData,
@@ -267,7 +227,6 @@ internal sealed unsafe class Raid5Personality : Personality
             BeyondResyncPoint = memberBase + hi > Array.SyncedUpTo,
         });
 
-        var buffers = new SegmentBuffers(scratch, _segment, request, _chunk, lo, rel);
         byte* Column(int slot) => buffers.Column(slot);
         byte* New(int k) => buffers.New(k);
 
@@ -324,6 +283,7 @@ internal sealed unsafe class Raid5Personality : Personality
         }
 
         Array.ThrowIfFailed();
+        return true;
     }
 
     /// <summary>Computes parity from every data column: old ones as read (or rebuilt), new ones from the request.</summary>
