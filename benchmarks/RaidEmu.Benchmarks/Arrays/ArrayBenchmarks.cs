@@ -40,7 +40,7 @@ public class ArrayBenchmarks : IDisposable
             AssumeClean = true,
             Name = "bench",
         };
-        _array = RaidArray.Create(options, devices, new MemoryEventSink());
+        _array = ArrayCreator.Create(options, devices, new MemoryEventSink());
         _buffer = new byte[RequestBytes];
         new Random(1).NextBytes(_buffer);
         for (long offset = 0; offset + RequestBytes <= _array.Length; offset += RequestBytes)

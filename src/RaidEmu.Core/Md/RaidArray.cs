@@ -1,7 +1,5 @@
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
-using RaidEmu.Core.Md.Raid1;
-using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Parity;
 
 namespace RaidEmu.Core.Md;
@@ -27,19 +25,35 @@ public sealed partial class RaidArray : IBlockDevice
     private bool _dirty;
     private bool _disposed;
 
-    private RaidArray(ArrayIdentity identity, ArrayGeometry geometry, List<Member> members, IEventSink sink, TimeProvider clock, bool ownsDevices)
+    /// <summary>
+    /// Runs an array over <paramref name="members"/> whose states and slots user space (assembly or creation)
+    /// has already decided, as md's RUN_ARRAY does.
+    /// </summary>
+    internal RaidArray(
+        ArrayIdentity identity, ArrayGeometry geometry, IEnumerable<Member> members, ArrayStartState start, ArrayHost host, Func<RaidArray, Personality> personality)
     {
+        ArgumentNullException.ThrowIfNull(personality);
         Uuid = identity.Uuid;
         Name = identity.Name;
         CreationTime = identity.CreationTime;
         Geometry = geometry;
-        _members = members;
-        _sink = sink;
-        _clock = clock;
-        _ownsDevices = ownsDevices;
-        _slots = new Member?[geometry.RaidDisks];
+        _members = [.. members];
+        _sink = host.Sink;
+        _clock = host.Clock;
+        _ownsDevices = host.OwnsDevices;
+        var slots = new Member?[geometry.RaidDisks];
+        foreach (var member in _members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding))
+        {
+            slots[member.Slot] = member;
+        }
+
+        _slots = slots;
+        _events = start.Events;
+        _syncedUpTo = start.SyncedUpTo;
+        _announceRecovery = start.AnnounceRecovery;
+        SectorSize = _members.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
         Locks = new StripeLocks();
-        _personality = geometry.Level == RaidLevel.Raid1 ? new Raid1Personality(this) : new Raid5Personality(this);
+        _personality = personality(this);
         Buffers = new BufferPool(_personality.ScratchBytes);
     }
 
@@ -54,6 +68,9 @@ public sealed partial class RaidArray : IBlockDevice
 
     /// <summary>Level, slots, chunk, layout and sizes.</summary>
     public ArrayGeometry Geometry { get; }
+
+    /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
+    public string? StartProblem { get; private set; }
 
     /// <summary>The parity kernel tier in use on this machine.</summary>
     public static ParityKernel ParityKernel => XorParity.Best;
@@ -250,6 +267,22 @@ public sealed partial class RaidArray : IBlockDevice
         {
             throw FailedError("too many members are lost");
         }
+    }
+
+    /// <summary>Logs one state change decided by user space (creation, a forced start), bumping the event count.</summary>
+    internal void Record(string type, Member? member, string details)
+    {
+        lock (_stateGate)
+        {
+            Commit(type, member, details);
+        }
+    }
+
+    /// <summary>Marks an array assembled for inspection only: it reports, but does not serve.</summary>
+    internal void MarkUnstartable(string problem, bool failed)
+    {
+        StartProblem = problem;
+        _failed = failed;
     }
 
     internal ArrayFailedException FailedError(string why) =>

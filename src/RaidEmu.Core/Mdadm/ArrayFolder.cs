@@ -50,7 +50,7 @@ public static partial class ArrayFolder
                 sources.Add(new MemberSource(FileBlockDevice.Create(path, diskBytes), path));
             }
 
-            return RaidArray.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
+            return ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
         }
         catch
         {
@@ -92,7 +92,7 @@ public static partial class ArrayFolder
                 sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
             }
 
-            return RaidArray.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);
+            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);
         }
         catch
         {

@@ -23,14 +23,14 @@ internal static class TestArrays
     {
         devices = NewDevices(disks + spares, DataOffset + ((long)chunk * stripes));
         var options = new ArrayCreateOptions { Level = RaidLevel.Raid5, RaidDisks = disks, ChunkBytes = chunk, Algorithm = algorithm, AssumeClean = assumeClean, Name = "test5" };
-        return RaidArray.Create(options, Sources(devices), sink ?? new MemoryEventSink(), clock);
+        return ArrayCreator.Create(options, Sources(devices), sink ?? new MemoryEventSink(), clock);
     }
 
     public static RaidArray Raid1(out List<IBlockDevice> devices, int disks = 3, int spares = 0, long dataBytes = 512 * 1024, bool assumeClean = true, IEventSink? sink = null)
     {
         devices = NewDevices(disks + spares, DataOffset + dataBytes);
         var options = new ArrayCreateOptions { Level = RaidLevel.Raid1, RaidDisks = disks, AssumeClean = assumeClean, Name = "test1" };
-        return RaidArray.Create(options, Sources(devices), sink ?? new MemoryEventSink());
+        return ArrayCreator.Create(options, Sources(devices), sink ?? new MemoryEventSink());
     }
 
     public static List<IBlockDevice> NewDevices(int count, long bytes) =>

@@ -19,7 +19,7 @@ public sealed class AssemblyTests
         var uuid = array.Uuid;
         array.Dispose();
 
-        using var again = RaidArray.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
         Assert.AreEqual(uuid, again.Uuid);
         Assert.AreEqual(ArrayState.Optimal, again.State);
         Assert.IsTrue(again.EventCount > events, "marking clean at stop bumps the event count");
@@ -40,7 +40,7 @@ public sealed class AssemblyTests
         stale.Write(0, oldCopy);
         devices[2] = stale;
         var sink = new MemoryEventSink();
-        using var again = RaidArray.Assemble(TestArrays.Sources(devices), sink);
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), sink);
         Assert.AreEqual(MemberState.Rebuilding, again.Members[2].State);
         Assert.IsTrue(again.Members[2].WasStale);
         long readsAtAssembly = stale.Reads;
@@ -64,7 +64,7 @@ public sealed class AssemblyTests
         first.Dispose();
 
         // A clean array rebuilt offline: a kill during a rebuild of a dirty array would (rightly) need force.
-        var array = RaidArray.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), clock: clock);
+        var array = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), clock: clock);
         array.Fail(1);
         array.Add(new MemoryBlockDevice(devices[0].Length));
         devices.Add(array.Members.Single(m => m.DevNumber == 4).Device);
@@ -76,7 +76,7 @@ public sealed class AssemblyTests
         array.Abandon();
 
         var sink = new MemoryEventSink();
-        using var again = RaidArray.Assemble(TestArrays.Sources(devices), sink);
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), sink);
         var rebuilding = again.Members.Single(m => m.DevNumber == 4);
         Assert.AreEqual(MemberState.Rebuilding, rebuilding.State);
         Assert.IsTrue(rebuilding.RecoveryOffset > 0 && rebuilding.RecoveryOffset < again.Geometry.ComponentBytes, $"resume point {rebuilding.RecoveryOffset}");
@@ -98,11 +98,11 @@ public sealed class AssemblyTests
         array.Abandon();
         devices.RemoveAt(3);
 
-        var error = Assert.ThrowsExactly<ArrayStartRefusedException>(() => RaidArray.Assemble(TestArrays.Sources(devices), new MemoryEventSink()));
+        var error = Assert.ThrowsExactly<ArrayStartRefusedException>(() => Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink()));
         StringAssert.Contains(error.Message, "write hole");
 
         var sink = new MemoryEventSink();
-        using var forced = RaidArray.Assemble(TestArrays.Sources(devices), sink, force: true);
+        using var forced = Assembler.Assemble(TestArrays.Sources(devices), sink, force: true);
         Assert.AreEqual(ArrayState.Degraded, forced.State);
         Assert.AreEqual(EventTypes.ArrayForced, sink.Events.Single().Type);
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(forced), "every write completed before the crash, so nothing was torn");
@@ -114,7 +114,7 @@ public sealed class AssemblyTests
         var array = TestArrays.Raid1(out var devices);
         array.Write(0, new byte[] { 1, 2, 3 });
         array.Abandon();
-        using var again = RaidArray.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
         Assert.AreEqual(ArrayState.Resyncing, again.State);
         Assert.AreEqual(SyncKind.Resync, again.PendingSync);
         again.RunSync();
@@ -128,13 +128,13 @@ public sealed class AssemblyTests
         var expected = TestArrays.FillRandom(array, 6);
         array.Dispose();
 
-        using (var degraded = RaidArray.Assemble(TestArrays.Sources(devices.Where((_, i) => i != 0)), new MemoryEventSink()))
+        using (var degraded = Assembler.Assemble(TestArrays.Sources(devices.Where((_, i) => i != 0)), new MemoryEventSink()))
         {
             Assert.AreEqual(ArrayState.Degraded, degraded.State);
             CollectionAssert.AreEqual(expected, TestArrays.ReadAll(degraded));
         }
 
-        var error = Assert.ThrowsExactly<ArrayFailedException>(() => RaidArray.Assemble(TestArrays.Sources(devices.Take(2)), new MemoryEventSink(), ownsDevices: false));
+        var error = Assert.ThrowsExactly<ArrayFailedException>(() => Assembler.Assemble(TestArrays.Sources(devices.Take(2)), new MemoryEventSink(), ownsDevices: false));
         StringAssert.Contains(error.Message, "only 2 of 4");
     }
 
@@ -144,7 +144,7 @@ public sealed class AssemblyTests
         var array = TestArrays.Raid5(out var devices);
         array.Fail(2);
         array.Dispose();
-        using var again = RaidArray.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
         Assert.AreEqual(MemberState.Faulty, again.Members[2].State);
         Assert.AreEqual(ArrayState.Degraded, again.State);
         Assert.IsTrue(again.Members[2].Events < again.EventCount);

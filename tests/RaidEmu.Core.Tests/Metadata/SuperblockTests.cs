@@ -110,7 +110,7 @@ public sealed class SuperblockTests
     public void ShortFile_WithoutRoomForASuperblock_IsRejected()
     {
         using var device = new MemoryBlockDevice(4096);
-        var error = Assert.ThrowsExactly<MetadataException>(() => RaidArray.Assemble([new MemberSource(device, "tiny.img")], new RaidEmu.Core.Events.MemoryEventSink()));
+        var error = Assert.ThrowsExactly<MetadataException>(() => Assembler.Assemble([new MemberSource(device, "tiny.img")], new RaidEmu.Core.Events.MemoryEventSink()));
         StringAssert.Contains(error.Message, "tiny.img");
     }
 

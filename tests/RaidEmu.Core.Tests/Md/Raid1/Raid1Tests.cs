@@ -109,7 +109,7 @@ public sealed class Raid1Tests
         var devices = TestArrays.NewDevices(2, TestArrays.DataOffset + (256 * 1024));
         devices[1].Write(0, TestArrays.RandomBytes((int)devices[1].Length, 9));
         var options = new ArrayCreateOptions { Level = RaidLevel.Raid1, RaidDisks = 2, Name = "sync" };
-        using var array = RaidArray.Create(options, TestArrays.Sources(devices), new RaidEmu.Core.Events.MemoryEventSink());
+        using var array = ArrayCreator.Create(options, TestArrays.Sources(devices), new RaidEmu.Core.Events.MemoryEventSink());
         array.RunSync();
         TestArrays.AssertMirrorsIdentical(array);
         Assert.AreEqual(0, array.Scrub(repair: false));

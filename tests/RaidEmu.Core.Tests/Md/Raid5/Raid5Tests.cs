@@ -143,7 +143,7 @@ public sealed class Raid5Tests
         }
 
         var options = new ArrayCreateOptions { Level = RaidLevel.Raid5, RaidDisks = 4, ChunkBytes = 16384, Name = "garbage" };
-        using var array = RaidArray.Create(options, TestArrays.Sources(devices), new MemoryEventSink());
+        using var array = ArrayCreator.Create(options, TestArrays.Sources(devices), new MemoryEventSink());
         Assert.AreEqual(ArrayState.Resyncing, array.State);
         Assert.IsTrue(array.Scrub(repair: false) > 0, "random members disagree with their parity before the sync");
         array.RunSync();
