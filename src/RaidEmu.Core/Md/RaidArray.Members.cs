@@ -11,7 +11,7 @@ public sealed partial class RaidArray
     /// recovery onto it becomes pending. Failing the last in-sync member of a RAID 1 is refused, as md does.
     /// </summary>
     /// <exception cref="ArgumentException">No member has that device number.</exception>
-    /// <exception cref="InvalidOperationException">The failure would leave a RAID 1 with no copy.</exception>
+    /// <exception cref="ArrayRefusedException">The failure would leave a RAID 1 with no copy.</exception>
     public void Fail(int devNumber)
     {
         lock (_stateGate)
@@ -28,7 +28,7 @@ public sealed partial class RaidArray
                 default:
                     if (IsLastCopy(member))
                     {
-                        throw new InvalidOperationException(
+                        throw new ArrayRefusedException(
                             $"refusing to fail disk {devNumber}: it is the last in-sync member of RAID 1 array '{Name}'");
                     }
 
@@ -46,7 +46,7 @@ public sealed partial class RaidArray
             var member = Find(devNumber);
             if (member.State is not (MemberState.Faulty or MemberState.Spare))
             {
-                throw new InvalidOperationException(
+                throw new ArrayRefusedException(
                     $"disk {devNumber} is {Describe(member.State)} in slot {member.Slot}; fail it before removing it");
             }
 

@@ -99,7 +99,7 @@ public sealed partial class RaidArray
                 ThrowIfFailed();
                 if (_slots.Any(m => m is not { State: MemberState.InSync }))
                 {
-                    throw new InvalidOperationException($"array '{Name}' is {State.ToString().ToLowerInvariant()}; a scrub needs every member in sync (run rebuild first)");
+                    throw new ArrayRefusedException($"array '{Name}' is {State.ToString().ToLowerInvariant()}; a scrub needs every member in sync (run rebuild first)");
                 }
             }
 

@@ -31,15 +31,20 @@ public static partial class ArrayFolder
             .OrderBy(f => int.Parse(f.Match.Groups[1].Value, CultureInfo.InvariantCulture))
             .Select(f => f.Path)];
 
+    /// <summary>Refuses a folder that already holds anything: creating an array there could overwrite it.</summary>
+    public static void CheckNewFolder(string folder)
+    {
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            throw new ArgumentException($"{folder} already exists and is not empty; choose a new folder for the array");
+        }
+    }
+
     /// <summary>Creates the folder, its member files (<paramref name="diskBytes"/> each, sparse) and the array.</summary>
     public static RaidArray Create(string folder, ArrayCreateOptions options, long diskBytes, int spares, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
-        {
-            throw new IOException($"{folder} already exists and is not empty; choose a new folder for the array");
-        }
-
+        CheckNewFolder(folder);
         Directory.CreateDirectory(folder);
         var sources = new List<MemberSource>();
         try

@@ -415,7 +415,7 @@ internal sealed unsafe class Raid5Personality : Personality
             var member = slots[slot];
             if (member == null || !member.CanRead(memberBase + hi))
             {
-                throw new InvalidOperationException("every member must be in sync to resync or scrub");
+                throw new ArrayRefusedException("every member must be in sync to resync or scrub");
             }
 
             if (slot != parity || kind != SyncKind.Resync)

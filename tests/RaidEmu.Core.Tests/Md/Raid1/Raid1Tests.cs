@@ -68,7 +68,7 @@ public sealed class Raid1Tests
         using var array = TestArrays.Raid1(out _, disks: 2);
         var expected = TestArrays.FillRandom(array, 4);
         array.Fail(0);
-        var error = Assert.ThrowsExactly<InvalidOperationException>(() => array.Fail(1));
+        var error = Assert.ThrowsExactly<ArrayRefusedException>(() => array.Fail(1));
         StringAssert.Contains(error.Message, "last in-sync member");
         Assert.AreEqual(ArrayState.Degraded, array.State);
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(array));
