@@ -3,9 +3,9 @@ namespace RaidEmu.Core.Md;
 /// <summary>
 /// What differs between RAID levels, as md's struct md_personality: how logical I/O maps onto members
 /// and how one unit of the array is rebuilt, resynced or scrubbed. Member state, metadata and events
-/// stay in <see cref="RaidArray"/>.
+/// stay in <see cref="RaidArray"/>; a personality sees only <see cref="MemberIo"/>.
 /// </summary>
-internal abstract class Personality
+internal abstract class Personality : IDisposable
 {
     // Largest run of one member's bytes handled under one lock; bounds scratch memory per operation.
     internal const int SegmentBytes = 256 * 1024;
@@ -17,13 +17,19 @@ internal abstract class Personality
     // md counts scrub mismatches per 4 KiB page, in 512-byte sectors.
     internal const int PageBytes = 4096;
 
-    protected Personality(RaidArray array)
+    private BufferPool? _buffers;
+
+    protected Personality(MemberIo io)
     {
-        Array = array;
-        Geometry = array.Geometry;
+        ArgumentNullException.ThrowIfNull(io);
+        Io = io;
+        Geometry = io.Geometry;
     }
 
-    protected RaidArray Array { get; }
+    protected MemberIo Io { get; }
+
+    /// <summary>Aligned scratch of <see cref="ScratchBytes"/> per operation.</summary>
+    protected BufferPool Buffers => LazyInitializer.EnsureInitialized(ref _buffers, () => new BufferPool(ScratchBytes));
 
     protected ArrayGeometry Geometry { get; }
 
@@ -42,6 +48,8 @@ internal abstract class Personality
 
     /// <summary>Runs <paramref name="kind"/> over one unit; returns mismatched sectors (check and repair).</summary>
     public abstract long SyncUnit(long unit, SyncKind kind);
+
+    public void Dispose() => _buffers?.Dispose();
 
     /// <summary>
     /// Runs <paramref name="attempt"/> until no member fails under it. A failed member has been marked faulty

@@ -30,7 +30,7 @@ public sealed partial class RaidArray : IBlockDevice
     /// has already decided, as md's RUN_ARRAY does.
     /// </summary>
     internal RaidArray(
-        ArrayIdentity identity, ArrayGeometry geometry, IEnumerable<Member> members, ArrayStartState start, ArrayHost host, Func<RaidArray, Personality> personality)
+        ArrayIdentity identity, ArrayGeometry geometry, IEnumerable<Member> members, ArrayStartState start, ArrayHost host, Func<MemberIo, Personality> personality)
     {
         ArgumentNullException.ThrowIfNull(personality);
         Uuid = identity.Uuid;
@@ -52,9 +52,7 @@ public sealed partial class RaidArray : IBlockDevice
         _syncedUpTo = start.SyncedUpTo;
         _announceRecovery = start.AnnounceRecovery;
         SectorSize = _members.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
-        Locks = new StripeLocks();
-        _personality = personality(this);
-        Buffers = new BufferPool(_personality.ScratchBytes);
+        _personality = personality(new MemberIo(this));
     }
 
     /// <summary>The array's UUID (md's set_uuid).</summary>
@@ -150,9 +148,8 @@ public sealed partial class RaidArray : IBlockDevice
     /// <summary>Slot table snapshot: the member holding each slot (in sync or rebuilding), or null.</summary>
     internal Member?[] Slots => _slots;
 
-    internal StripeLocks Locks { get; }
-
-    internal BufferPool Buffers { get; }
+    /// <summary>Bytes of aligned scratch one operation of the personality uses.</summary>
+    internal int ScratchBytes => _personality.ScratchBytes;
 
     /// <inheritdoc />
     public void Read(long offset, Span<byte> destination)
@@ -223,7 +220,7 @@ public sealed partial class RaidArray : IBlockDevice
             CloseDevices();
         }
 
-        Buffers.Dispose();
+        _personality.Dispose();
     }
 
     /// <summary>
@@ -287,37 +284,6 @@ public sealed partial class RaidArray : IBlockDevice
 
     internal ArrayFailedException FailedError(string why) =>
         new($"array '{Name}' has failed: {why}; no data can be served without made-up bytes");
-
-    /// <summary>Reads member bytes of the data area; a failure marks the member faulty and asks the caller to retry.</summary>
-    internal void ReadMember(Member member, long memberOffset, Span<byte> destination)
-    {
-        try
-        {
-            member.Device.Read(Geometry.DataOffsetBytes + memberOffset, destination);
-            member.CountRead(destination.Length);
-        }
-        catch (IOException ex) when (ex is not ArrayFailedException)
-        {
-            FailFromIo(member, ex);
-            throw new MemberIoException(member, ex);
-        }
-    }
-
-    /// <summary>Writes member bytes of the data area; a failure marks the member faulty and returns false.</summary>
-    internal bool WriteMember(Member member, long memberOffset, ReadOnlySpan<byte> source)
-    {
-        try
-        {
-            member.Device.Write(Geometry.DataOffsetBytes + memberOffset, source);
-            member.CountWrite(source.Length);
-            return true;
-        }
-        catch (IOException ex)
-        {
-            FailFromIo(member, ex);
-            return false;
-        }
-    }
 
     private void MarkDirty()
     {

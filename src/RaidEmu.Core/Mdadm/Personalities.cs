@@ -7,10 +7,10 @@ namespace RaidEmu.Core.Mdadm;
 /// <summary>The personality that runs each level, as md looks one up by level when an array starts.</summary>
 internal static class Personalities
 {
-    public static Func<RaidArray, Personality> For(RaidLevel level) => level switch
+    public static Func<MemberIo, Personality> For(RaidLevel level) => level switch
     {
-        RaidLevel.Raid1 => array => new Raid1Personality(array),
-        RaidLevel.Raid5 => array => new Raid5Personality(array),
+        RaidLevel.Raid1 => io => new Raid1Personality(io),
+        RaidLevel.Raid5 => io => new Raid5Personality(io),
         _ => throw new ArgumentException($"RAID level {(int)level} is not supported (use 1 or 5)"),
     };
 }

@@ -8,8 +8,8 @@ internal sealed class Raid1Personality : Personality
 {
     private long _readCursor;
 
-    public Raid1Personality(RaidArray array)
-        : base(array)
+    public Raid1Personality(MemberIo io)
+        : base(io)
     {
     }
 
@@ -25,11 +25,11 @@ internal sealed class Raid1Personality : Personality
             long unit = offset / UnitBytes;
             int n = (int)Math.Min(destination.Length, ((unit + 1) * UnitBytes) - offset);
             long at = offset;
-            lock (Array.Locks.For(unit))
+            lock (Io.Locks.For(unit))
             {
                 RetryOnMemberFailure(destination[..n], d =>
                 {
-                    Array.ReadMember(ChooseReader(at + d.Length), at, d);
+                    Io.ReadMember(ChooseReader(at + d.Length), at, d);
                     return true;
                 });
             }
@@ -45,7 +45,7 @@ internal sealed class Raid1Personality : Personality
         {
             long unit = offset / UnitBytes;
             int n = (int)Math.Min(source.Length, ((unit + 1) * UnitBytes) - offset);
-            lock (Array.Locks.For(unit))
+            lock (Io.Locks.For(unit))
             {
                 WriteUnit(offset, source[..n]);
             }
@@ -59,28 +59,28 @@ internal sealed class Raid1Personality : Personality
     {
         long start = unit * UnitBytes;
         int n = (int)Math.Min(UnitBytes, Geometry.ComponentBytes - start);
-        var buffer = Array.Buffers.Rent();
+        var buffer = Buffers.Rent();
         try
         {
-            lock (Array.Locks.For(unit))
+            lock (Io.Locks.For(unit))
             {
                 return RetryOnMemberFailure(buffer, b => SyncUnit(start, n, kind, b.GetSpan()));
             }
         }
         finally
         {
-            Array.Buffers.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
     private long SyncUnit(long start, int n, SyncKind kind, Span<byte> scratch)
     {
-        var slots = Array.Slots;
+        var slots = Io.Slots;
         Member source = FirstReadable(slots, start + n)
-            ?? throw Array.FailedError("no in-sync member is left to copy from");
+            ?? throw Io.FailedError("no in-sync member is left to copy from");
         var data = scratch[..n];
         var other = scratch.Slice(n, n);
-        Array.ReadMember(source, start, data);
+        Io.ReadMember(source, start, data);
         long mismatches = 0;
         foreach (var member in slots)
         {
@@ -93,16 +93,16 @@ internal sealed class Raid1Personality : Personality
             {
                 case SyncKind.Recovery when member.State == MemberState.Rebuilding && member.RecoveryOffset <= start:
                 case SyncKind.Resync when member.CanWrite:
-                    Array.WriteMember(member, start, data);
+                    Io.WriteMember(member, start, data);
                     break;
                 case SyncKind.Check or SyncKind.Repair when member.CanRead(start + n):
-                    Array.ReadMember(member, start, other);
+                    Io.ReadMember(member, start, other);
                     long bad = MismatchedSectors(data, other);
                     mismatches = Math.Max(mismatches, bad);
                     if (bad > 0 && kind == SyncKind.Repair)
                     {
                         // md cannot tell which copy is right; like md, the first in-sync copy wins.
-                        Array.WriteMember(member, start, data);
+                        Io.WriteMember(member, start, data);
                     }
 
                     break;
@@ -114,8 +114,8 @@ internal sealed class Raid1Personality : Personality
 
     private void WriteUnit(long offset, ReadOnlySpan<byte> source)
     {
-        Array.ThrowIfFailed();
-        var slots = Array.Slots;
+        Io.ThrowIfFailed();
+        var slots = Io.Slots;
         bool landed = false;
         foreach (var member in slots)
         {
@@ -126,7 +126,7 @@ internal sealed class Raid1Personality : Personality
 
             // Only a member that could serve this range afterwards makes the write durable.
             bool current = member.CanRead(offset + source.Length);
-            if (Array.WriteMember(member, offset, source) && current)
+            if (Io.WriteMember(member, offset, source) && current)
             {
                 landed = true;
             }
@@ -134,20 +134,20 @@ internal sealed class Raid1Personality : Personality
 
         if (!landed)
         {
-            Array.ThrowIfFailed();
+            Io.ThrowIfFailed();
             throw new IOException($"write at member offset {offset} reached no in-sync mirror");
         }
     }
 
     private Member ChooseReader(long end)
     {
-        Array.ThrowIfFailed();
-        var slots = Array.Slots;
+        Io.ThrowIfFailed();
+        var slots = Io.Slots;
 
         // Regions not yet resynced may differ between mirrors, so they are read from one member only, as md does.
-        if (end > Array.SyncedUpTo)
+        if (end > Io.SyncedUpTo)
         {
-            return FirstReadable(slots, end) ?? throw Array.FailedError("no in-sync mirror can serve the read");
+            return FirstReadable(slots, end) ?? throw Io.FailedError("no in-sync mirror can serve the read");
         }
 
         int start = (int)((ulong)Interlocked.Increment(ref _readCursor) % (ulong)slots.Length);
@@ -160,7 +160,7 @@ internal sealed class Raid1Personality : Personality
             }
         }
 
-        throw Array.FailedError("no in-sync mirror can serve the read");
+        throw Io.FailedError("no in-sync mirror can serve the read");
     }
 
     private static Member? FirstReadable(Member?[] slots, long end)

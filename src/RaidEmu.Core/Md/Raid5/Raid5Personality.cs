@@ -15,8 +15,8 @@ internal sealed unsafe class Raid5Personality : Personality
     private readonly int _segment;
     private readonly Raid5Algorithm _algorithm;
 
-    public Raid5Personality(RaidArray array)
-        : base(array)
+    public Raid5Personality(MemberIo io)
+        : base(io)
     {
         _disks = Geometry.RaidDisks;
         _dataDisks = _disks - 1;
@@ -45,7 +45,7 @@ internal sealed unsafe class Raid5Personality : Personality
             {
                 if (Intersect(rel, n, lo, ranges, out _, out _))
                 {
-                    lock (Array.Locks.For(stripe))
+                    lock (Io.Locks.For(stripe))
                     {
                         RetryOnMemberFailure(destination[..n], request => ReadSegment(stripe, rel, ranges, request));
                     }
@@ -60,7 +60,7 @@ internal sealed unsafe class Raid5Personality : Personality
     public override void Write(long offset, ReadOnlySpan<byte> source)
     {
         var written = new ColumnRange[_dataDisks];
-        var buffer = Array.Buffers.Rent();
+        var buffer = Buffers.Rent();
         try
         {
             while (!source.IsEmpty)
@@ -75,7 +75,7 @@ internal sealed unsafe class Raid5Personality : Personality
                         fixed (byte* src = source)
                         {
                             var buffers = new SegmentBuffers(buffer.Pointer, _segment, src, _chunk, hullLo, rel);
-                            lock (Array.Locks.For(stripe))
+                            lock (Io.Locks.For(stripe))
                             {
                                 RetryOnMemberFailure(buffers, b => WriteSegment(stripe, hullLo, hullHi, written, b));
                             }
@@ -89,20 +89,20 @@ internal sealed unsafe class Raid5Personality : Personality
         }
         finally
         {
-            Array.Buffers.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
     public override long SyncUnit(long unit, SyncKind kind)
     {
-        var buffer = Array.Buffers.Rent();
+        var buffer = Buffers.Rent();
         try
         {
             long mismatches = 0;
             for (int lo = 0; lo < _chunk; lo += _segment)
             {
                 int at = lo;
-                lock (Array.Locks.For(unit))
+                lock (Io.Locks.For(unit))
                 {
                     mismatches += RetryOnMemberFailure(buffer, b => SyncSegment(unit, at, at + _segment, kind, b));
                 }
@@ -112,7 +112,7 @@ internal sealed unsafe class Raid5Personality : Personality
         }
         finally
         {
-            Array.Buffers.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
@@ -146,9 +146,9 @@ internal sealed unsafe class Raid5Personality : Personality
 
     private bool ReadSegment(long stripe, long rel, ColumnRange[] ranges, Span<byte> request)
     {
-        Array.ThrowIfFailed();
+        Io.ThrowIfFailed();
         long memberBase = stripe * _chunk;
-        var slots = Array.Slots;
+        var slots = Io.Slots;
         for (int k = 0; k < _dataDisks; k++)
         {
             var range = ranges[k];
@@ -162,7 +162,7 @@ internal sealed unsafe class Raid5Personality : Personality
             var member = slots[slot];
             if (member != null && member.CanRead(memberBase + range.To))
             {
-                Array.ReadMember(member, memberBase + range.From, target);
+                Io.ReadMember(member, memberBase + range.From, target);
             }
             else
             {
@@ -176,7 +176,7 @@ internal sealed unsafe class Raid5Personality : Personality
     /// <summary>Rebuilds [lo, hi) of <paramref name="missing"/> as the XOR of every other slot.</summary>
     private void Reconstruct(Member?[] slots, int missing, long memberBase, int lo, int hi, Span<byte> target)
     {
-        var buffer = Array.Buffers.Rent();
+        var buffer = Buffers.Rent();
         try
         {
             int width = hi - lo;
@@ -192,11 +192,11 @@ internal sealed unsafe class Raid5Personality : Personality
                 var member = slots[slot];
                 if (member == null || !member.CanRead(memberBase + hi))
                 {
-                    throw Array.FailedError("two members of a stripe are unavailable");
+                    throw Io.FailedError("two members of a stripe are unavailable");
                 }
 
                 byte* column = buffer.Pointer + (slot * _segment);
-                Array.ReadMember(member, memberBase + lo, new Span<byte>(column, width));
+                Io.ReadMember(member, memberBase + lo, new Span<byte>(column, width));
                 sources[count++] = column;
             }
 
@@ -207,14 +207,14 @@ internal sealed unsafe class Raid5Personality : Personality
         }
         finally
         {
-            Array.Buffers.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
     private bool WriteSegment(long stripe, int lo, int hi, ColumnRange[] written, SegmentBuffers buffers)
     {
-        Array.ThrowIfFailed();
-        var slots = Array.Slots;
+        Io.ThrowIfFailed();
+        var slots = Io.Slots;
         long memberBase = stripe * _chunk;
         int width = hi - lo;
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
@@ -224,7 +224,7 @@ internal sealed unsafe class Raid5Personality : Personality
         {
             UnreadableData = missingData,
             UnreadableParity = unreadable == parity,
-            BeyondResyncPoint = memberBase + hi > Array.SyncedUpTo,
+            BeyondResyncPoint = memberBase + hi > Io.SyncedUpTo,
         });
 
         byte* Column(int slot) => buffers.Column(slot);
@@ -232,7 +232,7 @@ internal sealed unsafe class Raid5Personality : Personality
 
         if (!plan.ParityRead.IsEmpty)
         {
-            Array.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+            Io.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
         }
 
         for (int k = 0; k < _dataDisks; k++)
@@ -241,7 +241,7 @@ internal sealed unsafe class Raid5Personality : Personality
             if (!read.IsEmpty)
             {
                 int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                Array.ReadMember(slots[slot]!, memberBase + read.From, new Span<byte>(Column(slot) + read.From - lo, read.Length));
+                Io.ReadMember(slots[slot]!, memberBase + read.From, new Span<byte>(Column(slot) + read.From - lo, read.Length));
             }
         }
 
@@ -273,16 +273,16 @@ internal sealed unsafe class Raid5Personality : Personality
             if (!written[k].IsEmpty && slot != unreadable && slots[slot] is { } member)
             {
                 int at = written[k].From - lo;
-                Array.WriteMember(member, memberBase + written[k].From, new ReadOnlySpan<byte>(New(k) + at, written[k].Length));
+                Io.WriteMember(member, memberBase + written[k].From, new ReadOnlySpan<byte>(New(k) + at, written[k].Length));
             }
         }
 
         if (slots[parity] is { CanWrite: true } parityMember)
         {
-            Array.WriteMember(parityMember, memberBase + lo, new ReadOnlySpan<byte>(Column(parity), width));
+            Io.WriteMember(parityMember, memberBase + lo, new ReadOnlySpan<byte>(Column(parity), width));
         }
 
-        Array.ThrowIfFailed();
+        Io.ThrowIfFailed();
         return true;
     }
 
@@ -333,7 +333,7 @@ internal sealed unsafe class Raid5Personality : Personality
         // A member being rebuilt above its recovery offset gets its whole column, now known in full.
         if (missingData >= 0 && slots[unreadable] is { CanWrite: true } rebuilding)
         {
-            Array.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
+            Io.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
         }
     }
 
@@ -348,7 +348,7 @@ internal sealed unsafe class Raid5Personality : Personality
             {
                 if (unreadable >= 0)
                 {
-                    throw Array.FailedError("two members of a stripe are unavailable");
+                    throw Io.FailedError("two members of a stripe are unavailable");
                 }
 
                 unreadable = slot;
@@ -360,7 +360,7 @@ internal sealed unsafe class Raid5Personality : Personality
 
     private long SyncSegment(long stripe, int lo, int hi, SyncKind kind, AlignedBuffer buffer)
     {
-        var slots = Array.Slots;
+        var slots = Io.Slots;
         long memberBase = stripe * _chunk;
         int width = hi - lo;
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
@@ -393,20 +393,20 @@ internal sealed unsafe class Raid5Personality : Personality
 
             if (missing > 0)
             {
-                throw Array.FailedError("a rebuild needs every other member in sync");
+                throw Io.FailedError("a rebuild needs every other member in sync");
             }
 
             for (int slot = 0; slot < _disks; slot++)
             {
                 if (slot != target)
                 {
-                    Array.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
+                    Io.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
                     sources[count++] = Column(slot);
                 }
             }
 
             XorParity.Xor(sources, count, Column(target), width);
-            Array.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
+            Io.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
             return 0;
         }
 
@@ -420,7 +420,7 @@ internal sealed unsafe class Raid5Personality : Personality
 
             if (slot != parity || kind != SyncKind.Resync)
             {
-                Array.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
+                Io.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
             }
 
             if (slot != parity)
@@ -436,7 +436,7 @@ internal sealed unsafe class Raid5Personality : Personality
         long mismatches = kind == SyncKind.Resync ? 0 : MismatchedSectors(expected, new ReadOnlySpan<byte>(Column(parity), width));
         if (kind == SyncKind.Resync || (kind == SyncKind.Repair && mismatches > 0))
         {
-            Array.WriteMember(slots[parity]!, memberBase + lo, expected);
+            Io.WriteMember(slots[parity]!, memberBase + lo, expected);
         }
 
         return mismatches;

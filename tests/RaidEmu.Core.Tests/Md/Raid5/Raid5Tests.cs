@@ -196,7 +196,7 @@ public sealed class Raid5Tests
     public void WideArray_WorksInNarrowerColumns_WithBoundedScratch()
     {
         using var array = TestArrays.Raid5(out _, disks: 24, chunk: 256 * 1024, stripes: 3);
-        Assert.IsTrue(array.Buffers.BufferBytes <= Personality.MaxScratchBytes, $"scratch {array.Buffers.BufferBytes} bytes");
+        Assert.IsTrue(array.ScratchBytes <= Personality.MaxScratchBytes, $"scratch {array.ScratchBytes} bytes");
         var expected = TestArrays.FillRandom(array, 31);
         array.Fail(7);
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(array));
