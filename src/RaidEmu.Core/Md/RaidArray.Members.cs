@@ -243,73 +243,7 @@ public sealed partial class RaidArray
             _events++;
         }
 
-        Span<byte> block = stackalloc byte[Superblock.BlockBytes];
-        var roles = RoleTable();
-        foreach (var member in _members.ToArray())
-        {
-            if (member.State == MemberState.Faulty)
-            {
-                continue;
-            }
-
-            BuildSuperblock(member, roles).WriteTo(block);
-            try
-            {
-                member.Device.Write(Superblock.ByteOffset, block);
-                member.Device.Flush();
-                member.Events = _events;
-            }
-            catch (IOException ex)
-            {
-                // The member's failure is itself a state change, committed (and written) by FailFromIo.
-                FailFromIo(member, ex);
-                return;
-            }
-        }
-    }
-
-    private ushort[] RoleTable()
-    {
-        int count = Math.Max(Geometry.RaidDisks, _members.Count == 0 ? 0 : _members.Max(m => m.DevNumber) + 1);
-        var roles = new ushort[count];
-        Array.Fill(roles, DeviceRole.Faulty);
-        foreach (var member in _members)
-        {
-            roles[member.DevNumber] = member.State switch
-            {
-                MemberState.InSync or MemberState.Rebuilding => (ushort)member.Slot,
-                MemberState.Spare => DeviceRole.Spare,
-                _ => DeviceRole.Faulty,
-            };
-        }
-
-        return roles;
-    }
-
-    private Superblock BuildSuperblock(Member member, ushort[] roles)
-    {
-        bool rebuilding = member.State == MemberState.Rebuilding;
-        return new Superblock
-        {
-            FeatureMap = rebuilding ? Superblock.FeatureRecoveryOffset : 0,
-            SetUuid = Uuid,
-            SetName = Name,
-            CreationTime = CreationTime,
-            Level = (int)Geometry.Level,
-            Layout = Geometry.Level == RaidLevel.Raid5 ? (int)Geometry.Algorithm : 0,
-            Size = (ulong)(Geometry.ComponentBytes / 512),
-            ChunkSectors = (uint)(Geometry.ChunkBytes / 512),
-            RaidDisks = Geometry.RaidDisks,
-            DataOffset = (ulong)(Geometry.DataOffsetBytes / 512),
-            DataSize = (ulong)((member.Device.Length - Geometry.DataOffsetBytes) / 512),
-            RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0,
-            DevNumber = member.DevNumber,
-            DeviceUuid = member.DeviceUuid,
-            UpdateTime = _clock.GetUtcNow(),
-            Events = _events,
-            ResyncOffset = OnDiskResyncOffset(),
-            Roles = roles,
-        };
+        _superblocks.WriteAll([.. _members], _events, OnDiskResyncOffset(), FailFromIo);
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed partial class RaidArray : IBlockDevice
     private readonly IEventSink _sink;
     private readonly TimeProvider _clock;
     private readonly Personality _personality;
+    private readonly SuperblockWriter _superblocks;
     private readonly bool _ownsDevices;
     private volatile Member?[] _slots;
     private volatile bool _failed;
@@ -52,6 +53,7 @@ public sealed partial class RaidArray : IBlockDevice
         _syncedUpTo = start.SyncedUpTo;
         _announceRecovery = start.AnnounceRecovery;
         SectorSize = _members.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
+        _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
         _personality = personality(new MemberIo(this));
     }
 
