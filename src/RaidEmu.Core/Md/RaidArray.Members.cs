@@ -104,7 +104,7 @@ public sealed partial class RaidArray
             TakeSlot(member, slot);
             Commit(EventTypes.MemberAdded, member, $"added as the replacement for slot {slot}");
             Commit(EventTypes.RecoveryStarted, member, $"rebuilding slot {slot} from the other members");
-            KickBackgroundSync();
+            _sync.Kick();
             return member;
         }
     }
@@ -175,7 +175,7 @@ public sealed partial class RaidArray
             Commit(EventTypes.RecoveryStarted, spare, $"rebuilding slot {slot} from the other members");
         }
 
-        KickBackgroundSync();
+        _sync.Kick();
     }
 
     private void TakeSlot(Member member, int slot)
@@ -224,7 +224,7 @@ public sealed partial class RaidArray
     };
 
     /// <summary>One state change: bump events in every live superblock, then log one event.</summary>
-    private void Commit(string type, Member? member, string details)
+    internal void Commit(string type, Member? member, string details)
     {
         WriteSuperblocks(bumpEvents: true);
         _sink.Append(new ArrayEvent(_clock.GetUtcNow(), Uuid, type, member?.DevNumber, details, _events));

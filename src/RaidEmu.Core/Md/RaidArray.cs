@@ -17,6 +17,7 @@ public sealed partial class RaidArray : IBlockDevice
     private readonly TimeProvider _clock;
     private readonly Personality _personality;
     private readonly SuperblockWriter _superblocks;
+    private readonly SyncRunner _sync;
     private readonly bool _ownsDevices;
     private volatile Member?[] _slots;
     private volatile bool _failed;
@@ -25,6 +26,8 @@ public sealed partial class RaidArray : IBlockDevice
     private long _syncedUpTo;
     private bool _dirty;
     private bool _disposed;
+    private volatile bool _resyncRunning;
+    private bool _announceRecovery;
 
     /// <summary>
     /// Runs an array over <paramref name="members"/> whose states and slots user space (assembly or creation)
@@ -55,6 +58,7 @@ public sealed partial class RaidArray : IBlockDevice
         SectorSize = _members.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
         _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
         _personality = personality(new MemberIo(this));
+        _sync = new SyncRunner(this, _personality, host.Clock);
     }
 
     /// <summary>The array's UUID (md's set_uuid).</summary>
@@ -201,7 +205,7 @@ public sealed partial class RaidArray : IBlockDevice
             return;
         }
 
-        StopBackgroundSync();
+        _sync.Stop();
         lock (_stateGate)
         {
             _disposed = true;
@@ -223,6 +227,7 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _personality.Dispose();
+        _sync.Dispose();
     }
 
     /// <summary>
@@ -236,7 +241,7 @@ public sealed partial class RaidArray : IBlockDevice
             _disposed = true;
         }
 
-        StopBackgroundSync();
+        _sync.Stop();
         lock (_stateGate)
         {
             CloseDevices();
@@ -252,6 +257,86 @@ public sealed partial class RaidArray : IBlockDevice
         lock (_stateGate)
         {
             _poweredOff = true;
+        }
+    }
+
+    /// <summary>When true, recovery that becomes pending (a hot spare taking over, a member added) runs by itself in the background.</summary>
+    public bool AutoRecover
+    {
+        get => _sync.AutoRecover;
+        set => _sync.AutoRecover = value;
+    }
+
+    /// <summary>The last error of background recovery, if it stopped on one.</summary>
+    public Exception? BackgroundError => _sync.BackgroundError;
+
+    /// <summary>What <see cref="RunSync"/> would do next: recovery, resync, or nothing (null).</summary>
+    public SyncKind? PendingSync => _sync.PendingSync;
+
+    /// <summary>
+    /// Runs pending recovery and resync to completion. Progress is checkpointed in the superblocks
+    /// (recovery_offset, resync_offset) so that a run that is cancelled or killed resumes where it stopped.
+    /// </summary>
+    public void RunSync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _sync.RunSync(progress, cancellationToken);
+
+    /// <summary>Runs pending recovery and resync in the background (as a serving array does); see <see cref="WaitForBackgroundSyncAsync"/>.</summary>
+    public void StartBackgroundSync() => _sync.StartBackgroundSync();
+
+    /// <summary>Completes when background recovery has nothing left to do.</summary>
+    public Task WaitForBackgroundSyncAsync() => _sync.WaitForBackgroundSyncAsync();
+
+    /// <summary>
+    /// Scrubs the array as md's sync_action check or repair: compares parity (RAID 5) or copies (RAID 1) with
+    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
+    /// </summary>
+    public long Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _sync.Scrub(repair, progress, cancellationToken);
+
+    // What the sync runner reads and changes of the array's state; always under Gate unless noted.
+    internal Lock Gate => _stateGate;
+
+    internal IReadOnlyList<Member> MemberList => _members;
+
+    internal bool IsFailed => _failed;
+
+    internal bool IsDisposed => _disposed;
+
+    internal ulong EventsUnlocked => _events;
+
+    internal bool ResyncRunning
+    {
+        set => _resyncRunning = value;
+    }
+
+    internal void SetSyncedUpTo(long bytes) => Interlocked.Exchange(ref _syncedUpTo, bytes);
+
+    /// <summary>True once after assembly found members to rebuild, so the first recovery says why.</summary>
+    internal bool TakeRecoveryAnnouncement()
+    {
+        bool announce = _announceRecovery;
+        _announceRecovery = false;
+        return announce;
+    }
+
+    /// <summary>Logs an event that changes no member state, so no superblock is written.</summary>
+    internal void Note(string type, string details)
+    {
+        lock (_stateGate)
+        {
+            _sink.Append(new ArrayEvent(_clock.GetUtcNow(), Uuid, type, null, details, _events));
+        }
+    }
+
+    /// <summary>Writes progress to the superblocks without a state change.</summary>
+    internal void Checkpoint()
+    {
+        lock (_stateGate)
+        {
+            if (!_disposed)
+            {
+                WriteSuperblocks(bumpEvents: false);
+            }
         }
     }
 

@@ -2,14 +2,16 @@ using RaidEmu.Core.Events;
 
 namespace RaidEmu.Core.Md;
 
-public sealed partial class RaidArray
+/// <summary>
+/// Recovery, resync, check and repair of one array, as md's sync thread: one checkpointing loop over the
+/// personality's sync units, run in the foreground or chained in the background.
+/// </summary>
+internal sealed class SyncRunner(RaidArray array, Personality personality, TimeProvider clock) : IDisposable
 {
     // Progress is written to the superblocks at least this often, so a killed rebuild resumes close to where it stopped.
     private static readonly TimeSpan s_checkpointInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _syncRunner = new();
-    private volatile bool _resyncRunning;
-    private bool _announceRecovery;
     private Task _background = Task.CompletedTask;
     private CancellationTokenSource _backgroundCancel = new();
 
@@ -24,19 +26,19 @@ public sealed partial class RaidArray
     {
         get
         {
-            lock (_stateGate)
+            lock (array.Gate)
             {
-                if (_failed)
+                if (array.IsFailed)
                 {
                     return null;
                 }
 
-                if (_members.Any(m => m.State == MemberState.Rebuilding))
+                if (array.MemberList.Any(m => m.State == MemberState.Rebuilding))
                 {
                     return SyncKind.Recovery;
                 }
 
-                return SyncedUpTo < Geometry.ComponentBytes && !_slots.Any(m => m == null) ? SyncKind.Resync : null;
+                return array.SyncedUpTo < array.Geometry.ComponentBytes && !array.Slots.Any(m => m == null) ? SyncKind.Resync : null;
             }
         }
     }
@@ -61,18 +63,18 @@ public sealed partial class RaidArray
                 }
             }
 
-            ThrowIfFailed();
+            array.ThrowIfFailed();
         }
     }
 
     /// <summary>Runs pending recovery and resync in the background (as a serving array does); see <see cref="WaitForBackgroundSyncAsync"/>.</summary>
     public void StartBackgroundSync()
     {
-        lock (_stateGate)
+        lock (array.Gate)
         {
             bool auto = AutoRecover;
             AutoRecover = true;
-            KickBackgroundSync();
+            Kick();
             AutoRecover = auto;
         }
     }
@@ -80,7 +82,7 @@ public sealed partial class RaidArray
     /// <summary>Completes when background recovery has nothing left to do.</summary>
     public Task WaitForBackgroundSyncAsync()
     {
-        lock (_stateGate)
+        lock (array.Gate)
         {
             return _background;
         }
@@ -94,29 +96,28 @@ public sealed partial class RaidArray
     {
         lock (_syncRunner)
         {
-            lock (_stateGate)
+            lock (array.Gate)
             {
-                ThrowIfFailed();
-                if (_slots.Any(m => m is not { State: MemberState.InSync }))
+                array.ThrowIfFailed();
+                if (array.Slots.Any(m => m is not { State: MemberState.InSync }))
                 {
-                    throw new ArrayRefusedException($"array '{Name}' is {State.ToString().ToLowerInvariant()}; a scrub needs every member in sync (run rebuild first)");
+                    throw new ArrayRefusedException($"array '{array.Name}' is {array.State.ToString().ToLowerInvariant()}; a scrub needs every member in sync (run rebuild first)");
                 }
             }
 
             var kind = repair ? SyncKind.Repair : SyncKind.Check;
             long mismatches = 0;
-            for (long unit = 0; unit < _personality.Units; unit++)
+            for (long unit = 0; unit < personality.Units; unit++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                mismatches += _personality.SyncUnit(unit, kind);
-                progress?.Report(new SyncProgress(kind, UnitEnd(unit), Geometry.ComponentBytes));
+                mismatches += personality.SyncUnit(unit, kind);
+                progress?.Report(new SyncProgress(kind, UnitEnd(unit), array.Geometry.ComponentBytes));
             }
 
-            lock (_stateGate)
+            lock (array.Gate)
             {
                 // A scrub changes no member state, so it logs without touching any superblock.
-                _sink.Append(new ArrayEvent(_clock.GetUtcNow(), Uuid, EventTypes.ScrubCompleted, null,
-                    $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors", _events));
+                array.Note(EventTypes.ScrubCompleted, $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors");
             }
 
             return mismatches;
@@ -127,19 +128,18 @@ public sealed partial class RaidArray
     {
         Member[] targets;
         long start;
-        lock (_stateGate)
+        lock (array.Gate)
         {
-            targets = [.. _members.Where(m => m.State == MemberState.Rebuilding)];
+            targets = [.. array.MemberList.Where(m => m.State == MemberState.Rebuilding)];
             start = targets.Min(m => m.RecoveryOffset);
-            if (_announceRecovery)
+            if (array.TakeRecoveryAnnouncement())
             {
-                _announceRecovery = false;
                 foreach (var member in targets.Where(m => m.WasStale || m.RecoveryOffset > 0))
                 {
                     string details = member.WasStale
-                        ? $"slot {member.Slot}: member was stale (events {member.Events} < {_events}); rebuilding it from scratch"
+                        ? $"slot {member.Slot}: member was stale (events {member.Events} < {array.EventsUnlocked}); rebuilding it from scratch"
                         : $"slot {member.Slot}: resuming at byte {member.RecoveryOffset}";
-                    Commit(member.WasStale ? EventTypes.MemberStale : EventTypes.RecoveryStarted, member, details);
+                    array.Commit(member.WasStale ? EventTypes.MemberStale : EventTypes.RecoveryStarted, member, details);
                 }
             }
         }
@@ -161,18 +161,18 @@ public sealed partial class RaidArray
             progress,
             cancellationToken);
 
-        lock (_stateGate)
+        lock (array.Gate)
         {
             foreach (var member in targets.Where(m => m.State == MemberState.Rebuilding))
             {
                 member.State = MemberState.InSync;
                 member.WasStale = false;
-                Commit(EventTypes.RecoveryCompleted, member, $"slot {member.Slot} is in sync");
+                array.Commit(EventTypes.RecoveryCompleted, member, $"slot {member.Slot} is in sync");
             }
 
-            if (!_failed && _slots.All(m => m is { State: MemberState.InSync }))
+            if (!array.IsFailed && array.Slots.All(m => m is { State: MemberState.InSync }))
             {
-                Commit(EventTypes.ArrayOptimal, null, $"all {Geometry.RaidDisks} members in sync");
+                array.Commit(EventTypes.ArrayOptimal, null, $"all {array.Geometry.RaidDisks} members in sync");
             }
         }
     }
@@ -180,27 +180,27 @@ public sealed partial class RaidArray
     private void RunResync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         long start;
-        lock (_stateGate)
+        lock (array.Gate)
         {
-            start = SyncedUpTo;
-            _resyncRunning = true;
-            Commit(EventTypes.ResyncStarted, null, start == 0 ? "recomputing redundancy" : $"resuming at byte {start}");
+            start = array.SyncedUpTo;
+            array.ResyncRunning = true;
+            array.Commit(EventTypes.ResyncStarted, null, start == 0 ? "recomputing redundancy" : $"resuming at byte {start}");
         }
 
         try
         {
-            RunUnits(SyncKind.Resync, start, hasWork: () => true, reached: end => Interlocked.Exchange(ref _syncedUpTo, end), progress, cancellationToken);
+            RunUnits(SyncKind.Resync, start, hasWork: () => true, reached: end => array.SetSyncedUpTo(end), progress, cancellationToken);
 
-            lock (_stateGate)
+            lock (array.Gate)
             {
-                Interlocked.Exchange(ref _syncedUpTo, long.MaxValue);
-                _resyncRunning = false;
-                Commit(EventTypes.ResyncCompleted, null, "redundancy is consistent");
+                array.SetSyncedUpTo(long.MaxValue);
+                array.ResyncRunning = false;
+                array.Commit(EventTypes.ResyncCompleted, null, "redundancy is consistent");
             }
         }
         finally
         {
-            _resyncRunning = false;
+            array.ResyncRunning = false;
         }
     }
 
@@ -211,12 +211,12 @@ public sealed partial class RaidArray
     /// </summary>
     private void RunUnits(SyncKind kind, long start, Func<bool> hasWork, Action<long> reached, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var checkpoint = _clock.GetTimestamp();
-        for (long unit = start / _personality.UnitBytes; unit < _personality.Units; unit++)
+        var checkpoint = clock.GetTimestamp();
+        for (long unit = start / personality.UnitBytes; unit < personality.Units; unit++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                Checkpoint();
+                array.Checkpoint();
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -226,35 +226,24 @@ public sealed partial class RaidArray
                 break;
             }
 
-            _personality.SyncUnit(unit, kind);
+            personality.SyncUnit(unit, kind);
             long end = UnitEnd(unit);
             reached(end);
-            progress?.Report(new SyncProgress(kind, end, Geometry.ComponentBytes));
-            if (_clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
+            progress?.Report(new SyncProgress(kind, end, array.Geometry.ComponentBytes));
+            if (clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
             {
-                Checkpoint();
-                checkpoint = _clock.GetTimestamp();
+                array.Checkpoint();
+                checkpoint = clock.GetTimestamp();
             }
         }
     }
 
-    private long UnitEnd(long unit) => Math.Min((unit + 1) * _personality.UnitBytes, Geometry.ComponentBytes);
-
-    private void Checkpoint()
-    {
-        lock (_stateGate)
-        {
-            if (!_disposed)
-            {
-                WriteSuperblocks(bumpEvents: false);
-            }
-        }
-    }
+    private long UnitEnd(long unit) => Math.Min((unit + 1) * personality.UnitBytes, array.Geometry.ComponentBytes);
 
     /// <summary>Queues a background run of pending recovery; runs chain, so none is missed or doubled.</summary>
-    private void KickBackgroundSync()
+    public void Kick()
     {
-        if (!AutoRecover || _disposed)
+        if (!AutoRecover || array.IsDisposed)
         {
             return;
         }
@@ -284,10 +273,10 @@ public sealed partial class RaidArray
             TaskScheduler.Default);
     }
 
-    private void StopBackgroundSync()
+    public void Stop()
     {
         Task background;
-        lock (_stateGate)
+        lock (array.Gate)
         {
             _backgroundCancel.Cancel();
             background = _background;
@@ -297,4 +286,6 @@ public sealed partial class RaidArray
         _backgroundCancel.Dispose();
         _backgroundCancel = new CancellationTokenSource();
     }
+
+    public void Dispose() => _backgroundCancel.Dispose();
 }
