@@ -4,33 +4,17 @@ namespace RaidEmu.Core.Md.Raid5;
 /// The reads a RAID 5 stripe write needs and why, decided from the stripe's shape alone so the choice is
 /// testable without I/O. Execution (<see cref="Raid5Personality"/>) reads what the plan lists, XORs and writes.
 /// </summary>
-internal sealed class StripePlan
+/// <param name="Mode">Read-modify-write or reconstruct-write.</param>
+/// <param name="Reason">Why that mode.</param>
+/// <param name="DataReads">Per data index: the old bytes to read from that chunk's member (empty: none).</param>
+/// <param name="ParityRead">The old parity bytes to read (empty: none).</param>
+/// <param name="RebuildsUnreadable">
+/// True when the unreadable data chunk is only partly written, so its old bytes are first rebuilt from
+/// the others and parity before new parity is computed.
+/// </param>
+internal sealed record StripePlan(
+    StripeWriteMode Mode, StripeWriteReason Reason, IReadOnlyList<ColumnRange> DataReads, ColumnRange ParityRead, bool RebuildsUnreadable)
 {
-    private StripePlan(StripeWriteMode mode, StripeWriteReason reason, ColumnRange[] dataReads, ColumnRange parityRead, bool rebuildsUnreadable)
-    {
-        Mode = mode;
-        Reason = reason;
-        DataReads = dataReads;
-        ParityRead = parityRead;
-        RebuildsUnreadable = rebuildsUnreadable;
-    }
-
-    public StripeWriteMode Mode { get; }
-
-    public StripeWriteReason Reason { get; }
-
-    /// <summary>Per data index: the old bytes to read from that chunk's member (empty: none).</summary>
-    public IReadOnlyList<ColumnRange> DataReads { get; }
-
-    /// <summary>The old parity bytes to read (empty: none).</summary>
-    public ColumnRange ParityRead { get; }
-
-    /// <summary>
-    /// True when the unreadable data chunk is only partly written, so its old bytes are first rebuilt from
-    /// the others and parity before new parity is computed.
-    /// </summary>
-    public bool RebuildsUnreadable { get; }
-
     /// <summary>Member reads the plan implies.</summary>
     public int ReadCount => DataReads.Count(r => !r.IsEmpty) + (ParityRead.IsEmpty ? 0 : 1);
 

@@ -14,9 +14,7 @@ public sealed class StripePlanTests
     {
         var plan = StripePlan.For(Write(Whole, Whole, Whole, Whole));
 
-        Assert.AreEqual(StripeWriteMode.ReconstructWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.FullStripe, plan.Reason);
-        Assert.AreEqual(0, plan.ReadCount);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.FullStripe, reads: 0);
     }
 
     [TestMethod]
@@ -25,9 +23,7 @@ public sealed class StripePlanTests
         var plan = StripePlan.For(Write(None, Whole, None, None));
 
         // RMW reads chunk 1 and parity (2 reads); RCW would read the 3 other chunks.
-        Assert.AreEqual(StripeWriteMode.ReadModifyWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.FewerReads, plan.Reason);
-        Assert.AreEqual(2, plan.ReadCount);
+        AssertChoice(plan, StripeWriteMode.ReadModifyWrite, StripeWriteReason.FewerReads, reads: 2);
         Assert.AreEqual(Whole, plan.DataReads[1]);
         Assert.AreEqual(Whole, plan.ParityRead);
         Assert.AreEqual(2L * Window, plan.BytesRead);
@@ -51,9 +47,7 @@ public sealed class StripePlanTests
         var plan = StripePlan.For(Write(Whole, Whole, Whole, None));
 
         // RCW reads chunk 3 alone; RMW would read 3 chunks and parity.
-        Assert.AreEqual(StripeWriteMode.ReconstructWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.NoMoreReads, plan.Reason);
-        Assert.AreEqual(1, plan.ReadCount);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.NoMoreReads, reads: 1);
         Assert.AreEqual(Whole, plan.DataReads[3]);
         Assert.IsTrue(plan.ParityRead.IsEmpty);
     }
@@ -63,8 +57,7 @@ public sealed class StripePlanTests
     {
         var plan = StripePlan.For(Write(new ColumnRange(0, 4096), None, None, None) with { UnreadableData = 0 });
 
-        Assert.AreEqual(StripeWriteMode.ReconstructWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.MemberUnreadable, plan.Reason);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.MemberUnreadable);
         Assert.IsTrue(plan.RebuildsUnreadable);
         Assert.IsTrue(plan.DataReads[0].IsEmpty, "the missing member is never read");
         Assert.AreEqual(4, plan.ReadCount, "three other data chunks and parity");
@@ -90,8 +83,7 @@ public sealed class StripePlanTests
         // The rebuilding member's chunk is all new data, so nothing of its old content is needed.
         var plan = StripePlan.For(Write(Whole, None, None, None) with { UnreadableData = 0 });
 
-        Assert.AreEqual(StripeWriteMode.ReconstructWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.MemberUnreadable, plan.Reason);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.MemberUnreadable);
         Assert.IsFalse(plan.RebuildsUnreadable);
         Assert.AreEqual(3, plan.ReadCount, "the three untouched chunks; no parity");
         Assert.IsTrue(plan.ParityRead.IsEmpty);
@@ -102,8 +94,7 @@ public sealed class StripePlanTests
     {
         var plan = StripePlan.For(Write(None, Whole, None, None) with { UnreadableParity = true });
 
-        Assert.AreEqual(StripeWriteMode.ReconstructWrite, plan.Mode);
-        Assert.AreEqual(StripeWriteReason.MemberUnreadable, plan.Reason);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.MemberUnreadable);
         Assert.IsTrue(plan.ParityRead.IsEmpty);
         Assert.AreEqual(3, plan.ReadCount);
     }
@@ -121,4 +112,14 @@ public sealed class StripePlanTests
     private static ColumnRange None => ColumnRange.None;
 
     private static StripeWrite Write(params ColumnRange[] written) => new(0, Window, written);
+
+    private static void AssertChoice(StripePlan plan, StripeWriteMode mode, StripeWriteReason reason, int? reads = null)
+    {
+        Assert.AreEqual(mode, plan.Mode, "mode");
+        Assert.AreEqual(reason, plan.Reason, "reason");
+        if (reads != null)
+        {
+            Assert.AreEqual(reads.Value, plan.ReadCount, "member reads");
+        }
+    }
 }
