@@ -9,7 +9,7 @@ public sealed class Raid5LayoutTests
     [TestMethod]
     public void LeftSymmetric_FourDisks_MatchesMdTable()
     {
-        // md.md: 4 disks, stripes 0-3: D0 D1 D2 P / D4 D5 P D3 / D8 P D6 D7 / P D9 D10 D11
+        // md's left-symmetric placement, 4 disks, stripes 0-3: D0 D1 D2 P / D4 D5 P D3 / D8 P D6 D7 / P D9 D10 D11
         string[] expected = ["D0 D1 D2 P", "D4 D5 P D3", "D8 P D6 D7", "P D9 D10 D11"];
         for (int stripe = 0; stripe < 4; stripe++)
         {
