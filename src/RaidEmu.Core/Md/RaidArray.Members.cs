@@ -50,7 +50,7 @@ public sealed partial class RaidArray
                     $"disk {devNumber} is {Describe(member.State)} in slot {member.Slot}; fail it before removing it");
             }
 
-            _members.Remove(member);
+            _table.Detach(member);
             Commit(EventTypes.MemberRemoved, member, $"{Describe(member.State)} member removed");
             if (_ownsDevices)
             {
@@ -86,22 +86,22 @@ public sealed partial class RaidArray
             }
 
             int number = devNumber ?? NextDevNumber();
-            if (_members.Any(m => m.DevNumber == number))
+            if (_table.Find(number) != null)
             {
                 throw new ArgumentException($"array '{Name}' already has a disk {number}");
             }
 
             var member = new Member(number, device, path, Guid.NewGuid()) { State = MemberState.Spare };
-            _members.Add(member);
+            _table.Attach(member);
             SectorSize = Math.Max(SectorSize, device.SectorSize);
-            int slot = Array.IndexOf(_slots, null);
+            int slot = _table.FreeSlot;
             if (slot < 0)
             {
                 Commit(EventTypes.MemberAdded, member, "added as a hot spare");
                 return member;
             }
 
-            TakeSlot(member, slot);
+            _table.TakeSlot(member, slot);
             Commit(EventTypes.MemberAdded, member, $"added as the replacement for slot {slot}");
             Commit(EventTypes.RecoveryStarted, member, $"rebuilding slot {slot} from the other members");
             _sync.Kick();
@@ -139,9 +139,8 @@ public sealed partial class RaidArray
 
     private void MarkFaulty(Member member, string reason)
     {
-        var slots = (Member?[])_slots.Clone();
-        slots[member.Slot] = null;
-        _slots = slots;
+        _table.Vacate(member);
+        var slots = _table.Slots;
         member.State = MemberState.Faulty;
         Commit(EventTypes.MemberFailed, member, $"{reason} (held slot {member.Slot})");
 
@@ -163,14 +162,14 @@ public sealed partial class RaidArray
     {
         while (!_failed)
         {
-            int slot = Array.IndexOf(_slots, null);
-            var spare = _members.Where(m => m.State == MemberState.Spare).OrderBy(m => m.DevNumber).FirstOrDefault();
+            int slot = _table.FreeSlot;
+            var spare = _table.FirstSpare();
             if (slot < 0 || spare == null)
             {
                 break;
             }
 
-            TakeSlot(spare, slot);
+            _table.TakeSlot(spare, slot);
             Commit(EventTypes.SpareActivated, spare, $"hot spare disk {spare.DevNumber} takes slot {slot}");
             Commit(EventTypes.RecoveryStarted, spare, $"rebuilding slot {slot} from the other members");
         }
@@ -178,40 +177,24 @@ public sealed partial class RaidArray
         _sync.Kick();
     }
 
-    private void TakeSlot(Member member, int slot)
-    {
-        member.State = MemberState.Rebuilding;
-        member.Slot = slot;
-        member.RecoveryOffset = 0;
-        var slots = (Member?[])_slots.Clone();
-        slots[slot] = member;
-        _slots = slots;
-    }
-
     /// <summary>The lowest device number no member uses, which is what md gives a new member.</summary>
     public int NextDevNumber()
     {
         lock (_stateGate)
         {
-            int number = 0;
-            while (_members.Any(m => m.DevNumber == number))
-            {
-                number++;
-            }
-
-            return number;
+            return _table.NextDevNumber();
         }
     }
 
     private bool IsLastCopy(Member member) =>
         Geometry.Level == RaidLevel.Raid1
         && member.State == MemberState.InSync
-        && _slots.Count(m => m is { State: MemberState.InSync }) == 1;
+        && _table.InSyncCount == 1;
 
     private Member Find(int devNumber)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _members.FirstOrDefault(m => m.DevNumber == devNumber)
+        return _table.Find(devNumber)
             ?? throw new ArgumentException($"array '{Name}' has no disk {devNumber}");
     }
 
@@ -243,7 +226,7 @@ public sealed partial class RaidArray
             _events++;
         }
 
-        _superblocks.WriteAll([.. _members], _events, OnDiskResyncOffset(), FailFromIo);
+        _superblocks.WriteAll([.. _table.All], _events, OnDiskResyncOffset(), FailFromIo);
     }
 
     /// <summary>

@@ -12,14 +12,13 @@ namespace RaidEmu.Core.Md;
 public sealed partial class RaidArray : IBlockDevice
 {
     private readonly Lock _stateGate = new();
-    private readonly List<Member> _members;
+    private readonly MemberTable _table;
     private readonly IEventSink _sink;
     private readonly TimeProvider _clock;
     private readonly Personality _personality;
     private readonly SuperblockWriter _superblocks;
     private readonly SyncRunner _sync;
     private readonly bool _ownsDevices;
-    private volatile Member?[] _slots;
     private volatile bool _failed;
     private volatile bool _poweredOff;
     private ulong _events;
@@ -41,21 +40,14 @@ public sealed partial class RaidArray : IBlockDevice
         Name = identity.Name;
         CreationTime = identity.CreationTime;
         Geometry = geometry;
-        _members = [.. members];
+        _table = new MemberTable(members, geometry.RaidDisks);
         _sink = host.Sink;
         _clock = host.Clock;
         _ownsDevices = host.OwnsDevices;
-        var slots = new Member?[geometry.RaidDisks];
-        foreach (var member in _members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding))
-        {
-            slots[member.Slot] = member;
-        }
-
-        _slots = slots;
         _events = start.Events;
         _syncedUpTo = start.SyncedUpTo;
         _announceRecovery = start.AnnounceRecovery;
-        SectorSize = _members.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
+        SectorSize = _table.All.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
         _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
         _personality = personality(new MemberIo(this));
         _sync = new SyncRunner(this, _personality, host.Clock);
@@ -104,7 +96,7 @@ public sealed partial class RaidArray : IBlockDevice
         {
             lock (_stateGate)
             {
-                return [.. _members.OrderBy(m => m.DevNumber)];
+                return [.. _table.All.OrderBy(m => m.DevNumber)];
             }
         }
     }
@@ -136,12 +128,12 @@ public sealed partial class RaidArray : IBlockDevice
                     return ArrayState.Failed;
                 }
 
-                if (_members.Any(m => m.State == MemberState.Rebuilding))
+                if (_table.All.Any(m => m.State == MemberState.Rebuilding))
                 {
                     return ArrayState.Recovering;
                 }
 
-                if (_slots.Any(m => m == null))
+                if (_table.Slots.Any(m => m == null))
                 {
                     return ArrayState.Degraded;
                 }
@@ -152,7 +144,7 @@ public sealed partial class RaidArray : IBlockDevice
     }
 
     /// <summary>Slot table snapshot: the member holding each slot (in sync or rebuilding), or null.</summary>
-    internal Member?[] Slots => _slots;
+    internal Member?[] Slots => _table.Slots;
 
     /// <summary>Bytes of aligned scratch one operation of the personality uses.</summary>
     internal int ScratchBytes => _personality.ScratchBytes;
@@ -176,7 +168,7 @@ public sealed partial class RaidArray : IBlockDevice
     /// <inheritdoc />
     public void Flush()
     {
-        foreach (var member in _slots)
+        foreach (var member in _table.Slots)
         {
             if (member is { CanWrite: true })
             {
@@ -296,7 +288,7 @@ public sealed partial class RaidArray : IBlockDevice
     // What the sync runner reads and changes of the array's state; always under Gate unless noted.
     internal Lock Gate => _stateGate;
 
-    internal IReadOnlyList<Member> MemberList => _members;
+    internal IReadOnlyList<Member> MemberList => _table.All;
 
     internal bool IsFailed => _failed;
 
@@ -395,7 +387,7 @@ public sealed partial class RaidArray : IBlockDevice
     {
         if (_ownsDevices)
         {
-            foreach (var member in _members)
+            foreach (var member in _table.All)
             {
                 member.Device.Dispose();
             }
@@ -404,7 +396,7 @@ public sealed partial class RaidArray : IBlockDevice
 
     private void FlushLiveMembers()
     {
-        foreach (var member in _members)
+        foreach (var member in _table.All)
         {
             if (member.CanWrite)
             {
