@@ -3,7 +3,8 @@ using CommandLine.Text;
 using RaidEmu.Cli.Commands;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Metadata;
 
 namespace RaidEmu.Cli;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests;

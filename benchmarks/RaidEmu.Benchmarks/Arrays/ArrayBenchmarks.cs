@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Benchmarks.Arrays;
 
@@ -39,7 +40,7 @@ public class ArrayBenchmarks : IDisposable
             AssumeClean = true,
             Name = "bench",
         };
-        _array = RaidArray.Create(options, devices, new MemoryEventSink());
+        _array = ArrayCreator.Create(options, devices, new MemoryEventSink());
         _buffer = new byte[RequestBytes];
         new Random(1).NextBytes(_buffer);
         for (long offset = 0; offset + RequestBytes <= _array.Length; offset += RequestBytes)

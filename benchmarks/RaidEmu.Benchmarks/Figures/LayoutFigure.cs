@@ -1,4 +1,5 @@
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Md.Raid5;
 using ScottPlot;
 
 namespace RaidEmu.Benchmarks.Figures;

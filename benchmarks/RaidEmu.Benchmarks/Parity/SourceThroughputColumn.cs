@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 namespace RaidEmu.Benchmarks.Parity;
 
-/// <summary>GB/s of source data (sources × block bytes / mean time), the unit reference/parity-perf.md uses.</summary>
+/// <summary>GB/s of source data (sources × block bytes / mean time), so runs with different source counts compare.</summary>
 public sealed class SourceThroughputColumn : IColumn
 {
     public string Id => nameof(SourceThroughputColumn);

@@ -5,7 +5,7 @@ namespace RaidEmu.Benchmarks.Parity;
 
 /// <summary>
 /// The XOR kernel per tier, on 64-byte-aligned native buffers. Throughput is GB/s of source data:
-/// Sources x BlockBytes / mean time (the same unit as reference/parity-perf.md).
+/// Sources x BlockBytes / mean time. Counting sources rather than the destination keeps figures for different source counts comparable.
 /// </summary>
 [Config(typeof(Columns))]
 public unsafe class XorParityBenchmarks : IDisposable

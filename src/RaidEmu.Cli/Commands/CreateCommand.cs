@@ -1,7 +1,8 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Md.Raid5;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Cli.Commands;
 
@@ -15,12 +16,7 @@ internal static class CreateCommand
             "5" or "raid5" => RaidLevel.Raid5,
             _ => throw new UsageException($"unknown RAID level '{o.Level}': use 1 or 5"),
         };
-        int minimum = level == RaidLevel.Raid1 ? 2 : 3;
-        if (o.Disks < minimum)
-        {
-            throw new UsageException($"RAID {(int)level} needs at least {minimum} disks, not {o.Disks}");
-        }
-
+        Check(() => GeometryPlanner.CheckRaidDisks(level, o.Disks), "--disks");
         if (o.Spares < 0)
         {
             throw new UsageException($"--spares must be 0 or more, not {o.Spares}");
@@ -28,29 +24,17 @@ internal static class CreateCommand
 
         long diskBytes = Sizes.Parse(o.DiskSize, "--disk-size");
         long chunk = Sizes.ParseOptional(o.Chunk, "--chunk", ArrayCreateOptions.DefaultChunkBytes);
-        if (level == RaidLevel.Raid5 && (chunk < 4096 || chunk > 64 * 1024 * 1024 || (chunk & (chunk - 1)) != 0))
-        {
-            throw new UsageException($"--chunk {o.Chunk} must be a power of two from 4K to 64M");
-        }
-
+        Check(() => GeometryPlanner.CheckChunk(level, chunk), "--chunk");
         var layout = Raid5Algorithm.LeftSymmetric;
         if (o.Layout != null && !Raid5Layout.TryParse(o.Layout, out layout))
         {
             throw new UsageException($"unknown layout '{o.Layout}': use left-symmetric, left-asymmetric, right-symmetric or right-asymmetric");
         }
 
-        int unit = level == RaidLevel.Raid5 ? (int)chunk : 64 * 1024;
-        long needed = ArrayCreateOptions.DataOffsetBytes + unit;
-        if (diskBytes < needed || diskBytes % 512 != 0)
-        {
-            throw new UsageException($"--disk-size {o.DiskSize} is too small or not a multiple of 512: each member needs 1 MiB of metadata area plus at least one {Sizes.Human(unit)} unit of data ({needed} bytes)");
-        }
-
+        Check(() => GeometryPlanner.ComponentBytes(level, (int)Math.Min(chunk, int.MaxValue), diskBytes), "--disk-size");
         string name = o.Name ?? Path.GetFileName(Path.GetFullPath(o.Array).TrimEnd(Path.DirectorySeparatorChar));
-        if (Directory.Exists(o.Array) && Directory.EnumerateFileSystemEntries(o.Array).Any())
-        {
-            throw new UsageException($"{o.Array} already exists and is not empty; choose a new folder for the array");
-        }
+        Check(() => GeometryPlanner.CheckName(name), "--name");
+        ArrayFolder.CheckNewFolder(o.Array);
 
         var options = new ArrayCreateOptions
         {
@@ -80,5 +64,18 @@ internal static class CreateCommand
             : $"RAID 1 '{array.Name}' of {g.RaidDisks} disks";
         int spares = array.Members.Count(m => m.State == MemberState.Spare);
         return $"{shape}{(spares > 0 ? $" + {spares} spare{(spares > 1 ? "s" : "")}" : "")}, {Sizes.Human(array.Length)} usable";
+    }
+
+    /// <summary>Runs one of Core's rules, naming the flag the refused value came from.</summary>
+    private static void Check(Action rule, string flag)
+    {
+        try
+        {
+            rule();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"{flag}: {ex.Message}");
+        }
     }
 }

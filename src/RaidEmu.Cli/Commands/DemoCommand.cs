@@ -1,8 +1,9 @@
 using System.IO.Hashing;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Cli.Commands;
 

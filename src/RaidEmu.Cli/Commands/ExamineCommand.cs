@@ -2,7 +2,8 @@ using System.Globalization;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Devices;
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Metadata;
 
 namespace RaidEmu.Cli.Commands;

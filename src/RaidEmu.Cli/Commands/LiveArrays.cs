@@ -1,6 +1,6 @@
 using RaidEmu.Cli.Output;
 using RaidEmu.Core;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 using RaidEmu.Live.Hosting;
 

@@ -1,5 +1,5 @@
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 using RaidEmu.Live.Hosting;
 

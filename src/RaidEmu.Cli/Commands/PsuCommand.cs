@@ -1,8 +1,8 @@
 using System.Globalization;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;

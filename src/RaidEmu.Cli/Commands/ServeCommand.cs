@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Live.Control;
 using RaidEmu.Live.Hosting;
 

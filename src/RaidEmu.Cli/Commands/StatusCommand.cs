@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Md.Raid5;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;

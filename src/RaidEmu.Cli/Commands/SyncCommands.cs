@@ -1,6 +1,6 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Md;
 
 namespace RaidEmu.Cli.Commands;
 

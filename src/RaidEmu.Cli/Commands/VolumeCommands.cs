@@ -1,7 +1,7 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Md;
 
 namespace RaidEmu.Cli.Commands;
 

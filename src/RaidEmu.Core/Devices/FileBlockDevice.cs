@@ -78,37 +78,6 @@ public sealed class FileBlockDevice : IBlockDevice
     public void Flush() => RandomAccess.FlushToDisk(_handle);
 
     /// <inheritdoc />
-    public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        BlockDeviceGuard.CheckRange(offset, destination.Length, Length);
-        while (!destination.IsEmpty)
-        {
-            int n = await RandomAccess.ReadAsync(_handle, destination, offset, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                throw new IOException($"{Path}: unexpected end of file at byte {offset}");
-            }
-
-            destination = destination[n..];
-            offset += n;
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-    {
-        BlockDeviceGuard.CheckRange(offset, source.Length, Length);
-        return RandomAccess.WriteAsync(_handle, source, offset, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 
     private static void CheckSectorSize(int sectorSize)

@@ -22,28 +22,4 @@ public interface IBlockDevice : IDisposable
 
     /// <summary>Makes every completed write durable.</summary>
     void Flush();
-
-    // Devices whose work is memory or CPU bound complete synchronously; a device with real asynchronous
-    // I/O (the file device) overrides these.
-
-    /// <summary>Asynchronous form of <see cref="Read"/>.</summary>
-    ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        Read(offset, destination.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Asynchronous form of <see cref="Write"/>.</summary>
-    ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-    {
-        Write(offset, source.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Asynchronous form of <see cref="Flush"/>.</summary>
-    ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
 }

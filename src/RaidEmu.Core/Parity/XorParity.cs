@@ -11,7 +11,7 @@ namespace RaidEmu.Core.Parity;
 public static unsafe partial class XorParity
 {
     // Above this destination size the parity will not stay in L2 anyway, so streaming stores that skip
-    // the cache win 15-40 % on this machine type; below it they cost 20-40 % (reference/parity-perf.md).
+    // the cache win 15-40 % on this machine type; below it they cost 20-40 %.
     internal const int NonTemporalThreshold = 256 * 1024;
 
     // Pointers for this many sources live on the stack; more are folded in groups.

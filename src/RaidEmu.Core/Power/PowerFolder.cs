@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 
 namespace RaidEmu.Core.Power;
 

@@ -1,7 +1,8 @@
 using RaidEmu.Core;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 
 namespace RaidEmu.Live.Hosting;

@@ -1,4 +1,4 @@
-using RaidEmu.Core.Arrays;
+using RaidEmu.Core.Md;
 
 namespace RaidEmu.Live.Hosting;
 

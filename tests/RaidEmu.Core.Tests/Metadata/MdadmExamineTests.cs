@@ -1,5 +1,5 @@
-using RaidEmu.Core.Arrays;
-using RaidEmu.Core.Layout;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Core.Tests.Metadata;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using RaidEmu.Core.Arrays;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Metadata;
 using RaidEmu.Tests.Shared;
 
@@ -109,7 +110,7 @@ public sealed class SuperblockTests
     public void ShortFile_WithoutRoomForASuperblock_IsRejected()
     {
         using var device = new MemoryBlockDevice(4096);
-        var error = Assert.ThrowsExactly<MetadataException>(() => RaidArray.Assemble([new MemberSource(device, "tiny.img")], new RaidEmu.Core.Events.MemoryEventSink()));
+        var error = Assert.ThrowsExactly<MetadataException>(() => Assembler.Assemble([new MemberSource(device, "tiny.img")], new RaidEmu.Core.Events.MemoryEventSink()));
         StringAssert.Contains(error.Message, "tiny.img");
     }
 

@@ -1,0 +1,66 @@
+using RaidEmu.Core.Devices;
+
+namespace RaidEmu.Core.Md;
+
+/// <summary>One device of an array: its identity, its role and what it has done.</summary>
+public sealed class Member
+{
+    private long _bytesRead;
+    private long _bytesWritten;
+    private long _recoveryOffset;
+
+    internal Member(int devNumber, IBlockDevice device, string? path, Guid deviceUuid)
+    {
+        DevNumber = devNumber;
+        Device = device;
+        Path = path;
+        DeviceUuid = deviceUuid;
+    }
+
+    /// <summary>md's dev_number: permanent for the member's life in the array.</summary>
+    public int DevNumber { get; }
+
+    /// <summary>The file behind the member, when it has one.</summary>
+    public string? Path { get; }
+
+    /// <summary>The member's UUID.</summary>
+    public Guid DeviceUuid { get; }
+
+    /// <summary>Current state.</summary>
+    public MemberState State { get; internal set; }
+
+    /// <summary>Slot held (in sync or rebuilding), else the slot it last held, else -1.</summary>
+    public int Slot { get; internal set; } = -1;
+
+    /// <summary>For a rebuilding member: bytes of its data area already rebuilt.</summary>
+    public long RecoveryOffset
+    {
+        get => Interlocked.Read(ref _recoveryOffset);
+        internal set => Interlocked.Exchange(ref _recoveryOffset, value);
+    }
+
+    /// <summary>Event count last written to this member's superblock.</summary>
+    public ulong Events { get; internal set; }
+
+    /// <summary>True when assembly found this member behind the others; it is rebuilt from scratch.</summary>
+    public bool WasStale { get; internal set; }
+
+    /// <summary>Bytes read from the member's data area.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Bytes written to the member's data area.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    internal IBlockDevice Device { get; }
+
+    /// <summary>True when the member holds current data for the member bytes below <paramref name="end"/>.</summary>
+    internal bool CanRead(long end) =>
+        State == MemberState.InSync || (State == MemberState.Rebuilding && end <= RecoveryOffset);
+
+    /// <summary>True when writes must reach the member.</summary>
+    internal bool CanWrite => State is MemberState.InSync or MemberState.Rebuilding;
+
+    internal void CountRead(int bytes) => Interlocked.Add(ref _bytesRead, bytes);
+
+    internal void CountWrite(int bytes) => Interlocked.Add(ref _bytesWritten, bytes);
+}

@@ -1,0 +1,444 @@
+using RaidEmu.Core.Parity;
+
+namespace RaidEmu.Core.Md.Raid5;
+
+/// <summary>
+/// RAID 5: each stripe holds members-1 data chunks and one parity chunk, placed by md's layouts.
+/// Work is done per (stripe, column range) under that stripe's lock, so concurrent writes, degraded
+/// reconstruction and rebuild never see a half-updated stripe.
+/// </summary>
+internal sealed unsafe class Raid5Personality : Personality
+{
+    private readonly int _disks;
+    private readonly int _dataDisks;
+    private readonly int _chunk;
+    private readonly int _segment;
+    private readonly Raid5Algorithm _algorithm;
+
+    public Raid5Personality(MemberIo io)
+        : base(io)
+    {
+        _disks = Geometry.RaidDisks;
+        _dataDisks = _disks - 1;
+        _chunk = Geometry.ChunkBytes;
+        // A column per member plus one for computed parity, within the scratch bound: wide arrays work in narrower columns.
+        int fit = (int)Math.Min(SegmentBytes, MaxScratchBytes / (_disks + 1));
+        _segment = Math.Min(_chunk, Math.Max(4096, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)fit + 1) / 2));
+        _algorithm = Geometry.Algorithm;
+    }
+
+    public override int UnitBytes => _chunk;
+
+    public override int ScratchBytes => (_disks + 1) * _segment;
+
+    private long StripeBytes => (long)_dataDisks * _chunk;
+
+    public override void Read(long offset, Span<byte> destination)
+    {
+        var ranges = new ColumnRange[_dataDisks];
+        while (!destination.IsEmpty)
+        {
+            long stripe = offset / StripeBytes;
+            long rel = offset - (stripe * StripeBytes);
+            int n = (int)Math.Min(destination.Length, StripeBytes - rel);
+            for (int lo = 0; lo < _chunk; lo += _segment)
+            {
+                if (Intersect(rel, n, lo, ranges, out _, out _))
+                {
+                    lock (Io.Locks.For(stripe))
+                    {
+                        RetryOnMemberFailure(destination[..n], request => ReadSegment(stripe, rel, ranges, request));
+                    }
+                }
+            }
+
+            offset += n;
+            destination = destination[n..];
+        }
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        var written = new ColumnRange[_dataDisks];
+        var buffer = Buffers.Rent();
+        try
+        {
+            while (!source.IsEmpty)
+            {
+                long stripe = offset / StripeBytes;
+                long rel = offset - (stripe * StripeBytes);
+                int n = (int)Math.Min(source.Length, StripeBytes - rel);
+                for (int lo = 0; lo < _chunk; lo += _segment)
+                {
+                    if (Intersect(rel, n, lo, written, out int hullLo, out int hullHi))
+                    {
+                        fixed (byte* src = source)
+                        {
+                            var buffers = new SegmentBuffers(buffer.Pointer, _segment, src, _chunk, hullLo, rel);
+                            lock (Io.Locks.For(stripe))
+                            {
+                                RetryOnMemberFailure(buffers, b => WriteSegment(stripe, hullLo, hullHi, written, b));
+                            }
+                        }
+                    }
+                }
+
+                offset += n;
+                source = source[n..];
+            }
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
+    public override long SyncUnit(long unit, SyncKind kind)
+    {
+        var buffer = Buffers.Rent();
+        try
+        {
+            long mismatches = 0;
+            for (int lo = 0; lo < _chunk; lo += _segment)
+            {
+                int at = lo;
+                lock (Io.Locks.For(unit))
+                {
+                    mismatches += RetryOnMemberFailure(buffer, b => SyncSegment(unit, at, at + _segment, kind, b));
+                }
+            }
+
+            return mismatches;
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// For the request [rel, rel+n) within a stripe, the column range each data chunk k covers inside the
+    /// segment starting at <paramref name="lo"/>, and the hull of those ranges.
+    /// </summary>
+    private bool Intersect(long rel, int n, int lo, ColumnRange[] ranges, out int hullLo, out int hullHi)
+    {
+        int hi = Math.Min(lo + _segment, _chunk);
+        hullLo = hi;
+        hullHi = lo;
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            long start = Math.Max(rel, ((long)k * _chunk) + lo) - ((long)k * _chunk);
+            long end = Math.Min(rel + n, ((long)k * _chunk) + hi) - ((long)k * _chunk);
+            if (start < end)
+            {
+                ranges[k] = new ColumnRange((int)start, (int)end);
+                hullLo = Math.Min(hullLo, ranges[k].From);
+                hullHi = Math.Max(hullHi, ranges[k].To);
+            }
+            else
+            {
+                ranges[k] = ColumnRange.None;
+            }
+        }
+
+        return hullLo < hullHi;
+    }
+
+    private bool ReadSegment(long stripe, long rel, ColumnRange[] ranges, Span<byte> request)
+    {
+        Io.ThrowIfFailed();
+        long memberBase = stripe * _chunk;
+        var slots = Io.Slots;
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            var range = ranges[k];
+            if (range.IsEmpty)
+            {
+                continue;
+            }
+
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            var target = request.Slice((int)(((long)k * _chunk) + range.From - rel), range.Length);
+            var member = slots[slot];
+            if (member != null && member.CanRead(memberBase + range.To))
+            {
+                Io.ReadMember(member, memberBase + range.From, target);
+            }
+            else
+            {
+                Reconstruct(slots, slot, memberBase, range.From, range.To, target);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Rebuilds [lo, hi) of <paramref name="missing"/> as the XOR of every other slot.</summary>
+    private void Reconstruct(Member?[] slots, int missing, long memberBase, int lo, int hi, Span<byte> target)
+    {
+        var buffer = Buffers.Rent();
+        try
+        {
+            int width = hi - lo;
+            byte** sources = stackalloc byte*[_disks];
+            int count = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot == missing)
+                {
+                    continue;
+                }
+
+                var member = slots[slot];
+                if (member == null || !member.CanRead(memberBase + hi))
+                {
+                    throw Io.FailedError("two members of a stripe are unavailable");
+                }
+
+                byte* column = buffer.Pointer + (slot * _segment);
+                Io.ReadMember(member, memberBase + lo, new Span<byte>(column, width));
+                sources[count++] = column;
+            }
+
+            fixed (byte* dest = target)
+            {
+                XorParity.Xor(sources, count, dest, width);
+            }
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
+    private bool WriteSegment(long stripe, int lo, int hi, ColumnRange[] written, SegmentBuffers buffers)
+    {
+        Io.ThrowIfFailed();
+        var slots = Io.Slots;
+        long memberBase = stripe * _chunk;
+        int width = hi - lo;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+        int unreadable = UnreadableSlot(slots, memberBase + hi);
+        int missingData = unreadable >= 0 && unreadable != parity ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
+        var plan = StripePlan.For(new StripeWrite(lo, hi, written)
+        {
+            UnreadableData = missingData,
+            UnreadableParity = unreadable == parity,
+            BeyondResyncPoint = memberBase + hi > Io.SyncedUpTo,
+        });
+
+        byte* Column(int slot) => buffers.Column(slot);
+        byte* New(int k) => buffers.New(k);
+
+        if (!plan.ParityRead.IsEmpty)
+        {
+            Io.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+        }
+
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            var read = plan.DataReads[k];
+            if (!read.IsEmpty)
+            {
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                Io.ReadMember(slots[slot]!, memberBase + read.From, new Span<byte>(Column(slot) + read.From - lo, read.Length));
+            }
+        }
+
+        if (plan.Mode == StripeWriteMode.ReadModifyWrite)
+        {
+            // P' = P ^ old ^ new over each written range.
+            byte** three = stackalloc byte*[3];
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                if (!written[k].IsEmpty)
+                {
+                    int at = written[k].From - lo;
+                    int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                    three[0] = Column(parity) + at;
+                    three[1] = Column(slot) + at;
+                    three[2] = New(k) + at;
+                    XorParity.Xor(three, 3, Column(parity) + at, written[k].Length);
+                }
+            }
+        }
+        else
+        {
+            ReconstructWrite(stripe, lo, width, written, plan, unreadable, missingData, slots, buffers);
+        }
+
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            if (!written[k].IsEmpty && slot != unreadable && slots[slot] is { } member)
+            {
+                int at = written[k].From - lo;
+                Io.WriteMember(member, memberBase + written[k].From, new ReadOnlySpan<byte>(New(k) + at, written[k].Length));
+            }
+        }
+
+        if (slots[parity] is { CanWrite: true } parityMember)
+        {
+            Io.WriteMember(parityMember, memberBase + lo, new ReadOnlySpan<byte>(Column(parity), width));
+        }
+
+        Io.ThrowIfFailed();
+        return true;
+    }
+
+    /// <summary>Computes parity from every data column: old ones as read (or rebuilt), new ones from the request.</summary>
+    private void ReconstructWrite(
+        long stripe, int lo, int width, ColumnRange[] written, StripePlan plan, int unreadable, int missingData, Member?[] slots, SegmentBuffers buffers)
+    {
+        long memberBase = stripe * _chunk;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+        byte* Column(int slot) => buffers.Column(slot);
+        if (plan.RebuildsUnreadable)
+        {
+            byte** others = stackalloc byte*[_dataDisks];
+            int count = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot != unreadable)
+                {
+                    others[count++] = Column(slot);
+                }
+            }
+
+            XorParity.Xor(others, count, Column(unreadable), width);
+        }
+
+        byte** data = stackalloc byte*[_dataDisks];
+        for (int k = 0; k < _dataDisks; k++)
+        {
+            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+            byte* fresh = buffers.New(k);
+            if (written[k].From == lo && written[k].To == lo + width)
+            {
+                data[k] = fresh;
+                continue;
+            }
+
+            if (!written[k].IsEmpty)
+            {
+                int at = written[k].From - lo;
+                new ReadOnlySpan<byte>(fresh + at, written[k].Length).CopyTo(new Span<byte>(Column(slot) + at, written[k].Length));
+            }
+
+            data[k] = Column(slot);
+        }
+
+        XorParity.Xor(data, _dataDisks, Column(parity), width);
+
+        // A member being rebuilt above its recovery offset gets its whole column, now known in full.
+        if (missingData >= 0 && slots[unreadable] is { CanWrite: true } rebuilding)
+        {
+            Io.WriteMember(rebuilding, memberBase + lo, new ReadOnlySpan<byte>(data[missingData], width));
+        }
+    }
+
+    /// <summary>The slot that cannot serve member bytes below <paramref name="end"/>, or -1; two such slots fail the array.</summary>
+    private int UnreadableSlot(Member?[] slots, long end)
+    {
+        int unreadable = -1;
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            var member = slots[slot];
+            if (member == null || !member.CanRead(end))
+            {
+                if (unreadable >= 0)
+                {
+                    throw Io.FailedError("two members of a stripe are unavailable");
+                }
+
+                unreadable = slot;
+            }
+        }
+
+        return unreadable;
+    }
+
+    private long SyncSegment(long stripe, int lo, int hi, SyncKind kind, AlignedBuffer buffer)
+    {
+        var slots = Io.Slots;
+        long memberBase = stripe * _chunk;
+        int width = hi - lo;
+        int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
+        byte* Column(int slot) => buffer.Pointer + (slot * _segment);
+        byte** sources = stackalloc byte*[_disks];
+        int count = 0;
+
+        if (kind == SyncKind.Recovery)
+        {
+            int target = -1;
+            int missing = 0;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                var member = slots[slot];
+                if (member is { State: MemberState.Rebuilding } && member.RecoveryOffset <= memberBase)
+                {
+                    target = slot;
+                }
+                else if (member == null || !member.CanRead(memberBase + hi))
+                {
+                    missing++;
+                }
+            }
+
+            // Nothing to rebuild here (the target itself may have just failed).
+            if (target < 0)
+            {
+                return 0;
+            }
+
+            if (missing > 0)
+            {
+                throw Io.FailedError("a rebuild needs every other member in sync");
+            }
+
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                if (slot != target)
+                {
+                    Io.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
+                    sources[count++] = Column(slot);
+                }
+            }
+
+            XorParity.Xor(sources, count, Column(target), width);
+            Io.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
+            return 0;
+        }
+
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            var member = slots[slot];
+            if (member == null || !member.CanRead(memberBase + hi))
+            {
+                throw new ArrayRefusedException("every member must be in sync to resync or scrub");
+            }
+
+            if (slot != parity || kind != SyncKind.Resync)
+            {
+                Io.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
+            }
+
+            if (slot != parity)
+            {
+                sources[count++] = Column(slot);
+            }
+        }
+
+        // One spare column past the members receives the computed parity.
+        byte* computed = Column(_disks);
+        XorParity.Xor(sources, count, computed, width);
+        var expected = new ReadOnlySpan<byte>(computed, width);
+        long mismatches = kind == SyncKind.Resync ? 0 : MismatchedSectors(expected, new ReadOnlySpan<byte>(Column(parity), width));
+        if (kind == SyncKind.Resync || (kind == SyncKind.Repair && mismatches > 0))
+        {
+            Io.WriteMember(slots[parity]!, memberBase + lo, expected);
+        }
+
+        return mismatches;
+    }
+}

@@ -1,0 +1,29 @@
+namespace RaidEmu.Core.Md.Raid5;
+
+/// <summary>
+/// Where one window of a stripe write lives in memory: the scratch column of each slot, and each data
+/// chunk's window in the caller's buffer (only the written range of it is real).
+/// </summary>
+internal readonly unsafe struct SegmentBuffers
+{
+    private readonly byte* _scratch;
+    private readonly int _segment;
+    private readonly byte* _request;
+    private readonly long _chunk;
+    private readonly long _skew;
+
+    public SegmentBuffers(byte* scratch, int segment, byte* request, int chunk, int lo, long rel)
+    {
+        _scratch = scratch;
+        _segment = segment;
+        _request = request;
+        _chunk = chunk;
+        _skew = lo - rel;
+    }
+
+    /// <summary>Scratch for <paramref name="slot"/>'s column, starting at the window's first byte.</summary>
+    public byte* Column(int slot) => _scratch + (slot * _segment);
+
+    /// <summary>Data chunk <paramref name="k"/>'s new bytes, starting at the window's first byte.</summary>
+    public byte* New(int k) => _request + (k * _chunk) + _skew;
+}

@@ -1,0 +1,17 @@
+namespace RaidEmu.Core.Md.Raid5;
+
+/// <summary>Why a planner chose its <see cref="StripeWriteMode"/>.</summary>
+internal enum StripeWriteReason
+{
+    /// <summary>The request covers every data chunk of the window: nothing needs reading.</summary>
+    FullStripe,
+
+    /// <summary>Read-modify-write reads fewer columns than reconstruct-write.</summary>
+    FewerReads,
+
+    /// <summary>Reconstruct-write reads no more columns than read-modify-write.</summary>
+    NoMoreReads,
+
+    /// <summary>A member cannot be read, so old data or parity is not all there to modify.</summary>
+    MemberUnreadable,
+}

@@ -1,0 +1,407 @@
+using RaidEmu.Core.Devices;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Parity;
+
+namespace RaidEmu.Core.Md;
+
+/// <summary>
+/// A RAID 1 or RAID 5 array over member devices, stored exactly as Linux md stores it (v1.2 superblocks,
+/// md layouts). The array is itself a block device: its logical volume. Member state changes bump the
+/// event count in every live member's superblock and append one event to the log.
+/// </summary>
+public sealed partial class RaidArray : IBlockDevice
+{
+    private readonly Lock _stateGate = new();
+    private readonly MemberTable _table;
+    private readonly IEventSink _sink;
+    private readonly TimeProvider _clock;
+    private readonly Personality _personality;
+    private readonly SuperblockWriter _superblocks;
+    private readonly SyncRunner _sync;
+    private readonly bool _ownsDevices;
+    private volatile bool _failed;
+    private volatile bool _poweredOff;
+    private ulong _events;
+    private long _syncedUpTo;
+    private bool _dirty;
+    private bool _disposed;
+    private volatile bool _resyncRunning;
+    private bool _announceRecovery;
+
+    /// <summary>
+    /// Runs an array over <paramref name="members"/> whose states and slots user space (assembly or creation)
+    /// has already decided, as md's RUN_ARRAY does.
+    /// </summary>
+    internal RaidArray(
+        ArrayIdentity identity, ArrayGeometry geometry, IEnumerable<Member> members, ArrayStartState start, ArrayHost host, Func<MemberIo, Personality> personality)
+    {
+        ArgumentNullException.ThrowIfNull(personality);
+        Uuid = identity.Uuid;
+        Name = identity.Name;
+        CreationTime = identity.CreationTime;
+        Geometry = geometry;
+        _table = new MemberTable(members, geometry.RaidDisks);
+        _sink = host.Sink;
+        _clock = host.Clock;
+        _ownsDevices = host.OwnsDevices;
+        _events = start.Events;
+        _syncedUpTo = start.SyncedUpTo;
+        _announceRecovery = start.AnnounceRecovery;
+        SectorSize = _table.All.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
+        _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
+        _personality = personality(new MemberIo(this));
+        _sync = new SyncRunner(this, _personality, host.Clock);
+    }
+
+    /// <summary>The array's UUID (md's set_uuid).</summary>
+    public Guid Uuid { get; }
+
+    /// <summary>The array's name (md's set_name).</summary>
+    public string Name { get; }
+
+    /// <summary>When the array was created.</summary>
+    public DateTimeOffset CreationTime { get; }
+
+    /// <summary>Level, slots, chunk, layout and sizes.</summary>
+    public ArrayGeometry Geometry { get; }
+
+    /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
+    public string? StartProblem { get; private set; }
+
+    /// <summary>The parity kernel tier in use on this machine.</summary>
+    public static ParityKernel ParityKernel => XorParity.Best;
+
+    /// <inheritdoc />
+    public long Length => Geometry.LogicalBytes;
+
+    /// <inheritdoc />
+    public int SectorSize { get; private set; } = 512;
+
+    /// <summary>md's event count.</summary>
+    public ulong EventCount
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _events;
+            }
+        }
+    }
+
+    /// <summary>Every member attached to the array (in slots, spares, faulty), by device number.</summary>
+    public IReadOnlyList<Member> Members
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return [.. _table.All.OrderBy(m => m.DevNumber)];
+            }
+        }
+    }
+
+    /// <summary>Member bytes up to which redundancy is known consistent; the component size when fully in sync.</summary>
+    public long SyncedUpTo => Math.Min(Interlocked.Read(ref _syncedUpTo), Geometry.ComponentBytes);
+
+    /// <summary>True when writes may be in flight since the array was last marked clean.</summary>
+    public bool IsDirty
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _dirty;
+            }
+        }
+    }
+
+    /// <summary>Overall health.</summary>
+    public ArrayState State
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                if (_failed)
+                {
+                    return ArrayState.Failed;
+                }
+
+                if (_table.All.Any(m => m.State == MemberState.Rebuilding))
+                {
+                    return ArrayState.Recovering;
+                }
+
+                if (_table.Slots.Any(m => m == null))
+                {
+                    return ArrayState.Degraded;
+                }
+
+                return SyncedUpTo < Geometry.ComponentBytes ? ArrayState.Resyncing : ArrayState.Optimal;
+            }
+        }
+    }
+
+    /// <summary>Slot table snapshot: the member holding each slot (in sync or rebuilding), or null.</summary>
+    internal Member?[] Slots => _table.Slots;
+
+    /// <summary>Bytes of aligned scratch one operation of the personality uses.</summary>
+    internal int ScratchBytes => _personality.ScratchBytes;
+
+    /// <inheritdoc />
+    public void Read(long offset, Span<byte> destination)
+    {
+        BlockDeviceGuard.CheckRange(offset, destination.Length, Length);
+        _personality.Read(offset, destination);
+    }
+
+    /// <inheritdoc />
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        BlockDeviceGuard.CheckRange(offset, source.Length, Length);
+        ThrowIfFailed();
+        MarkDirty();
+        _personality.Write(offset, source);
+    }
+
+    /// <inheritdoc />
+    public void Flush()
+    {
+        foreach (var member in _table.Slots)
+        {
+            if (member is { CanWrite: true })
+            {
+                try
+                {
+                    member.Device.Flush();
+                }
+                catch (IOException ex)
+                {
+                    FailFromIo(member, ex);
+                }
+            }
+        }
+
+        ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// Orderly stop: waits for background work, flushes, marks the array clean (as md does when idle) and
+    /// closes the members when the array owns them.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _sync.Stop();
+        lock (_stateGate)
+        {
+            _disposed = true;
+            if (_dirty && !_failed)
+            {
+                try
+                {
+                    FlushLiveMembers();
+                    _dirty = false;
+                    WriteSuperblocks(bumpEvents: true);
+                }
+                catch (IOException)
+                {
+                    // A member that fails now is simply left dirty; the next assembly resyncs.
+                }
+            }
+
+            CloseDevices();
+        }
+
+        _personality.Dispose();
+        _sync.Dispose();
+    }
+
+    /// <summary>
+    /// Drops the array without any further write, as if the process died: nothing is flushed or marked clean.
+    /// Tests use it to prove what survives a crash.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_stateGate)
+        {
+            _disposed = true;
+        }
+
+        _sync.Stop();
+        lock (_stateGate)
+        {
+            CloseDevices();
+        }
+    }
+
+    /// <summary>
+    /// The rail went off: from now on nothing more is written by the engine (no superblock, no clean mark),
+    /// no member is blamed for the errors that follow, and every I/O fails. Then drop the array with <see cref="Abandon"/>.
+    /// </summary>
+    public void PowerOff()
+    {
+        lock (_stateGate)
+        {
+            _poweredOff = true;
+        }
+    }
+
+    /// <summary>When true, recovery that becomes pending (a hot spare taking over, a member added) runs by itself in the background.</summary>
+    public bool AutoRecover
+    {
+        get => _sync.AutoRecover;
+        set => _sync.AutoRecover = value;
+    }
+
+    /// <summary>The last error of background recovery, if it stopped on one.</summary>
+    public Exception? BackgroundError => _sync.BackgroundError;
+
+    /// <summary>What <see cref="RunSync"/> would do next: recovery, resync, or nothing (null).</summary>
+    public SyncKind? PendingSync => _sync.PendingSync;
+
+    /// <summary>
+    /// Runs pending recovery and resync to completion. Progress is checkpointed in the superblocks
+    /// (recovery_offset, resync_offset) so that a run that is cancelled or killed resumes where it stopped.
+    /// </summary>
+    public void RunSync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _sync.RunSync(progress, cancellationToken);
+
+    /// <summary>Runs pending recovery and resync in the background (as a serving array does); see <see cref="WaitForBackgroundSyncAsync"/>.</summary>
+    public void StartBackgroundSync() => _sync.StartBackgroundSync();
+
+    /// <summary>Completes when background recovery has nothing left to do.</summary>
+    public Task WaitForBackgroundSyncAsync() => _sync.WaitForBackgroundSyncAsync();
+
+    /// <summary>
+    /// Scrubs the array as md's sync_action check or repair: compares parity (RAID 5) or copies (RAID 1) with
+    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
+    /// </summary>
+    public long Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _sync.Scrub(repair, progress, cancellationToken);
+
+    // What the sync runner reads and changes of the array's state; always under Gate unless noted.
+    internal Lock Gate => _stateGate;
+
+    internal IReadOnlyList<Member> MemberList => _table.All;
+
+    internal bool IsFailed => _failed;
+
+    internal bool IsDisposed => _disposed;
+
+    internal ulong EventsUnlocked => _events;
+
+    internal bool ResyncRunning
+    {
+        set => _resyncRunning = value;
+    }
+
+    internal void SetSyncedUpTo(long bytes) => Interlocked.Exchange(ref _syncedUpTo, bytes);
+
+    /// <summary>True once after assembly found members to rebuild, so the first recovery says why.</summary>
+    internal bool TakeRecoveryAnnouncement()
+    {
+        bool announce = _announceRecovery;
+        _announceRecovery = false;
+        return announce;
+    }
+
+    /// <summary>Logs an event that changes no member state, so no superblock is written.</summary>
+    internal void Note(string type, string details)
+    {
+        lock (_stateGate)
+        {
+            _sink.Append(new ArrayEvent(_clock.GetUtcNow(), Uuid, type, null, details, _events));
+        }
+    }
+
+    /// <summary>Writes progress to the superblocks without a state change.</summary>
+    internal void Checkpoint()
+    {
+        lock (_stateGate)
+        {
+            if (!_disposed)
+            {
+                WriteSuperblocks(bumpEvents: false);
+            }
+        }
+    }
+
+    internal void ThrowIfFailed()
+    {
+        if (_poweredOff)
+        {
+            throw new IOException($"array '{Name}' has no power");
+        }
+
+        if (_failed)
+        {
+            throw FailedError("too many members are lost");
+        }
+    }
+
+    /// <summary>Logs one state change decided by user space (creation, a forced start), bumping the event count.</summary>
+    internal void Record(string type, Member? member, string details)
+    {
+        lock (_stateGate)
+        {
+            Commit(type, member, details);
+        }
+    }
+
+    /// <summary>Marks an array assembled for inspection only: it reports, but does not serve.</summary>
+    internal void MarkUnstartable(string problem, bool failed)
+    {
+        StartProblem = problem;
+        _failed = failed;
+    }
+
+    internal ArrayFailedException FailedError(string why) =>
+        new($"array '{Name}' has failed: {why}; no data can be served without made-up bytes");
+
+    private void MarkDirty()
+    {
+        if (Volatile.Read(ref _dirty))
+        {
+            return;
+        }
+
+        lock (_stateGate)
+        {
+            if (!_dirty)
+            {
+                // md writes "active" to every superblock before the first write after a clean state.
+                _dirty = true;
+                WriteSuperblocks(bumpEvents: true);
+            }
+        }
+    }
+
+    /// <summary>The one place member devices are closed, whether the array stops in order or is dropped.</summary>
+    private void CloseDevices()
+    {
+        if (_ownsDevices)
+        {
+            foreach (var member in _table.All)
+            {
+                member.Device.Dispose();
+            }
+        }
+    }
+
+    private void FlushLiveMembers()
+    {
+        foreach (var member in _table.All)
+        {
+            if (member.CanWrite)
+            {
+                member.Device.Flush();
+            }
+        }
+    }
+}

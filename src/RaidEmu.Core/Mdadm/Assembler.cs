@@ -1,0 +1,151 @@
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Metadata;
+
+namespace RaidEmu.Core.Mdadm;
+
+/// <summary>
+/// Assembles an array from its members' superblocks, as <c>mdadm --assemble</c>: picks the freshest
+/// superblock as the reference, places each member in its slot or marks it stale, spare or faulty, and
+/// decides whether the array may start.
+/// </summary>
+public static class Assembler
+{
+    /// <summary>
+    /// Assembles with md's rules: the highest event count is the reference; a member behind it is stale and
+    /// is rebuilt, never read; a RAID 5 missing two members does not start; a dirty and degraded RAID 5
+    /// starts only with <paramref name="force"/> (the write hole). Assembly writes nothing unless it is
+    /// forced. With <paramref name="inspect"/>, an array that may not start is still returned, for reporting
+    /// only: <see cref="RaidArray.StartProblem"/> says why it would not start.
+    /// </summary>
+    public static RaidArray Assemble(IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            throw new MetadataException("no member files to assemble");
+        }
+
+        var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
+        CheckSameArray(found);
+
+        var reference = found.MaxBy(f => f.Super.Events).Super;
+        var geometry = GeometryOf(reference);
+        var members = new List<Member>();
+        var slots = new Member?[geometry.RaidDisks];
+        foreach (var (source, super) in found.OrderByDescending(f => f.Super.Events))
+        {
+            members.Add(PlaceMember(source, super, reference, slots, members));
+        }
+
+        bool dirty = reference.ResyncOffset != Superblock.Synced;
+        string? problem = StartProblem(geometry, reference.SetName, slots, dirty, force, out bool failed);
+        if (problem != null && !inspect)
+        {
+            throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
+        }
+
+        bool forced = problem == null && Forced(geometry, slots, dirty);
+
+        // A forced start accepts parity as it is: nothing can be resynced without the missing member.
+        long synced = !dirty || forced ? long.MaxValue : (long)reference.ResyncOffset * 512;
+        var start = new ArrayStartState(reference.Events, synced, members.Any(m => m.State == MemberState.Rebuilding));
+        var identity = new ArrayIdentity(reference.SetUuid, reference.SetName, reference.CreationTime);
+        var array = new RaidArray(identity, geometry, members, start, new ArrayHost(sink, clock ?? TimeProvider.System, ownsDevices), Personalities.For(geometry.Level));
+        if (problem != null)
+        {
+            array.MarkUnstartable(problem, failed);
+        }
+        else if (forced)
+        {
+            array.Record(EventTypes.ArrayForced, null, "dirty and degraded RAID 5 started by force; stripes written at the stop may hold wrong data");
+        }
+
+        return array;
+    }
+
+    /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
+    private static string? StartProblem(ArrayGeometry geometry, string name, Member?[] slots, bool dirty, bool force, out bool failed)
+    {
+        int inSync = slots.Count(m => m is { State: MemberState.InSync });
+        failed = inSync < geometry.MinInSync;
+        if (failed)
+        {
+            return $"array '{name}' cannot start: only {inSync} of {geometry.RaidDisks} members are in sync (RAID {(int)geometry.Level} needs {geometry.MinInSync})";
+        }
+
+        if (Forced(geometry, slots, dirty) && !force)
+        {
+            return $"array '{name}' is both dirty (unclean stop) and degraded: parity of stripes written at the stop may be wrong (the RAID 5 write hole); start it with force to accept that";
+        }
+
+        return null;
+    }
+
+    /// <summary>True for the write-hole case, which starts only by force.</summary>
+    private static bool Forced(ArrayGeometry geometry, Member?[] slots, bool dirty) =>
+        geometry.Level == RaidLevel.Raid5 && dirty && slots.Count(m => m is { State: MemberState.InSync }) < geometry.RaidDisks;
+
+    private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
+    {
+        ushort role = super.DevNumber < reference.Roles.Length ? reference.Roles[super.DevNumber] : DeviceRole.Faulty;
+        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events };
+        if (placed.Any(m => m.DevNumber == super.DevNumber))
+        {
+            throw new MetadataException($"{Label(source)}: device number {super.DevNumber} is claimed by another member file too");
+        }
+
+        if (role < slots.Length && slots[role] == null)
+        {
+            // Members are placed freshest first, so a slot is taken by its current member before any stale copy.
+            bool fresh = super.Events == reference.Events;
+            bool resuming = fresh && (super.FeatureMap & Superblock.FeatureRecoveryOffset) != 0;
+            member.Slot = role;
+            member.State = fresh && !resuming ? MemberState.InSync : MemberState.Rebuilding;
+            member.RecoveryOffset = resuming ? (long)super.RecoveryOffset * 512 : 0;
+            member.WasStale = !fresh;
+            slots[role] = member;
+        }
+        else if (role == DeviceRole.Spare)
+        {
+            member.State = MemberState.Spare;
+        }
+        else
+        {
+            member.State = MemberState.Faulty;
+            member.Slot = super.OwnRole < reference.RaidDisks ? super.OwnRole : -1;
+        }
+
+        return member;
+    }
+
+    private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)
+    {
+        var majority = found.GroupBy(f => f.Super.SetUuid).OrderByDescending(g => g.Count()).First().First();
+        foreach (var (source, super) in found)
+        {
+            if (super.SetUuid != majority.Super.SetUuid)
+            {
+                throw new MetadataException(
+                    $"{Label(source)}: belongs to array {super.SetUuid} ('{super.SetName}'), not to {majority.Super.SetUuid} ('{majority.Super.SetName}') like {Label(majority.Source)}");
+            }
+
+            if (super.Level != majority.Super.Level || super.RaidDisks != majority.Super.RaidDisks
+                || super.ChunkSectors != majority.Super.ChunkSectors || super.Layout != majority.Super.Layout
+                || super.Size != majority.Super.Size || super.DataOffset != majority.Super.DataOffset)
+            {
+                throw new MetadataException($"{Label(source)}: geometry differs from {Label(majority.Source)} of the same array");
+            }
+        }
+    }
+
+    private static ArrayGeometry GeometryOf(Superblock super) => new(
+        (RaidLevel)super.Level,
+        super.RaidDisks,
+        (int)super.ChunkSectors * 512,
+        super.Level == 5 ? (Raid5Algorithm)super.Layout : Raid5Algorithm.LeftSymmetric,
+        (long)super.Size * 512,
+        (long)super.DataOffset * 512);
+
+    private static string Label(MemberSource source) => source.Path ?? "device";
+}
