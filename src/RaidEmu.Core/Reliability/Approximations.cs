@@ -43,6 +43,7 @@ public static class Approximations
             double mu = 1 / mttr;
             double critical = model.Level == 10 ? n * lambda : RateToDepth(n, model.Tolerated, lambda, mu);
             double failing = critical * (1 - model.RebuildSuccessProbability);
+            list[0] = list[0] with { Name = list[0].Name + " (ignores UREs)" };
             list.Add(new("first order with UREs", "1 / (1/MTTDL + rate of rebuilds without redundancy × P(URE))", 1 / ((1 / list[0].Hours) + failing)));
         }
 

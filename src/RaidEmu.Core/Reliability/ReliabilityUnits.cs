@@ -88,4 +88,7 @@ public static class ReliabilityUnits
 
         return -Precise.Log1P(-afrFraction) / HoursPerYear;
     }
+
+    /// <summary>The inverse of <see cref="RateFromAfr"/>: the fraction of units a constant hourly rate fails in a year.</summary>
+    public static double AfrFromRate(double ratePerHour) => -Precise.ExpM1(-ratePerHour * HoursPerYear);
 }
