@@ -250,7 +250,7 @@ internal static partial class ReliabilityCommand
                 double p = lossProbability(mission0);
                 report["lossProbability"] = p;
                 report["lossProbabilityFromMean"] = Approximations.MissionLoss(exactHours!.Value, mission0);
-                text.Add($"  P(loss)      {Probability(p),-34} exact (transient chain{(o.Rebuild?.ToLowerInvariant() == "fixed" && (o.Mttr != null || o.FromArray != null) ? $", fixed rebuild as {ChainSolver.FixedRepairPhases} Erlang phases" : "")})");
+                text.Add($"  P(loss)      {Probability(p),-34} exact (transient chain{(o.Rebuild?.ToLowerInvariant() == "fixed" && (o.Mttr != null || o.FromArray != null) ? $", fixed rebuild from {ChainSolver.FixedRepairPhases} and {ChainSolver.FixedRepairPhases / 2} Erlang phases, extrapolated" : "")})");
                 text.Add($"               {Probability(Approximations.MissionLoss(exactHours.Value, mission0)),-34} 1 − e^(−T/MTT{(key == "mttf" ? "F" : "DL")}), as if losses came at a steady rate");
             }
 

@@ -8,8 +8,10 @@ namespace RaidEmu.Core.Reliability;
 public static class ChainSolver
 {
     /// <summary>
-    /// Phases of the Erlang distribution that stands in for a fixed repair time in <see cref="LossProbability"/>;
-    /// with 64 the repair time's spread is 1/8 of its mean, and the loss probabilities move by well under 1 %.
+    /// Phases of the Erlang distribution that stands in for a fixed repair time in <see cref="LossProbability"/>.
+    /// An Erlang-k repair's second moment is (1 + 1/k) times the fixed one's, so the loss probability of an
+    /// array that loses data only by two failures within one repair is off by about 1/k; solving at k and k/2
+    /// and extrapolating (Richardson: 2·P(k) − P(k/2)) cancels that term.
     /// </summary>
     public const int FixedRepairPhases = 64;
 
@@ -30,7 +32,19 @@ public static class ChainSolver
     {
         ArgumentNullException.ThrowIfNull(chain);
         Require.Positive(hours, "mission time");
-        int phases = chain.RepairHours != null && chain.Rebuild == RebuildModel.Fixed ? FixedRepairPhases : 1;
+        if (chain.RepairHours == null || chain.Rebuild == RebuildModel.Exponential || chain.States == 1)
+        {
+            return PhasedLossProbability(chain, hours, 1);
+        }
+
+        double fine = PhasedLossProbability(chain, hours, FixedRepairPhases);
+        double coarse = PhasedLossProbability(chain, hours, FixedRepairPhases / 2);
+        return Math.Clamp((2 * fine) - coarse, 0, 1);
+    }
+
+    /// <summary>The loss probability with each repair as <paramref name="phases"/> exponential phases.</summary>
+    internal static double PhasedLossProbability(ReliabilityChain chain, double hours, int phases)
+    {
         var q = Generator(chain, phases);
         int n = q.GetLength(0);
         return Math.Clamp(Matrix.Exp(q, hours)[0, n - 1], 0, 1);

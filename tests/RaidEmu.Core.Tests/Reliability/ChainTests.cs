@@ -85,4 +85,21 @@ public sealed class ChainTests
         Assert.IsTrue(p is > 1e-9 and < 1e-4, $"p {p}");
         Assert.AreEqual(Approximations.MissionLoss(mttdl, 87_600), p, p * 0.05);
     }
+
+    [TestMethod]
+    public void FixedRebuild_LossProbability_ExtrapolatesTheErlangPhasesToTheFixedTime()
+    {
+        // RAID 6 loses data by two more failures within one rebuild, so the rebuild's spread matters: 64 Erlang
+        // phases alone are about 1/64 too high; the extrapolation must agree with the same extrapolation from 128
+        // and 64 phases, and with the steady-rate approximation built from the exact (semi-Markov) mean.
+        var model = new DiskArrayModel(6, 5, Lifetime.Exponential(1 / 1e5), 20, RebuildModel.Fixed);
+        double t = 87_600;
+        double extrapolated = ChainSolver.LossProbability(model.Chain, t);
+        double many = (2 * ChainSolver.PhasedLossProbability(model.Chain, t, 128)) - ChainSolver.PhasedLossProbability(model.Chain, t, 64);
+        double fromMean = Approximations.MissionLoss(ChainSolver.MeanTimeToLoss(model.Chain), t);
+        double plain = ChainSolver.PhasedLossProbability(model.Chain, t, ChainSolver.FixedRepairPhases);
+        Assert.AreEqual(many, extrapolated, many * 0.001, $"extrapolated {extrapolated}, from 128 phases {many}");
+        Assert.AreEqual(fromMean, extrapolated, fromMean * 0.003, $"from the exact mean {fromMean}");
+        Assert.IsTrue(plain > extrapolated * 1.005, $"64 phases {plain} should be visibly high");
+    }
 }
