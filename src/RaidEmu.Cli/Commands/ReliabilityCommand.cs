@@ -206,7 +206,7 @@ internal static partial class ReliabilityCommand
             foreach (var a in list)
             {
                 text.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{"",-14} {Hours(a.Hours),-34} {a.Name}: {a.Formula} ({100 * (a.Hours - exactHours!.Value) / exactHours.Value:+0.###;-0.###;0} % from exact)"));
+                    $"{"",-14} {Hours(a.Hours),-34} {a.Name}: {a.Formula} ({Off(a.Hours, exactHours!.Value)})"));
             }
 
             if (list.Count == 0)
@@ -345,6 +345,10 @@ internal static partial class ReliabilityCommand
         }
     }
 
+    private static string Off(double value, double exact) => value / exact is var ratio && (ratio > 10 || ratio < 0.1)
+        ? $"{Number(ratio)}× the exact value"
+        : string.Create(CultureInfo.InvariantCulture, $"{100 * (value - exact) / exact:+0.###;-0.###;0} % from exact");
+
     private static string Hours(double hours) =>
         $"{Number(hours)} h ({Number(hours / ReliabilityUnits.HoursPerYear)} y)";
 
@@ -354,6 +358,7 @@ internal static partial class ReliabilityCommand
         0 => "0",
         _ when Math.Abs(value) >= 1e7 || Math.Abs(value) < 1e-3 => value.ToString("0.###e0", CultureInfo.InvariantCulture),
         _ when Math.Abs(value) >= 100 => value.ToString("#,0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 1 => value.ToString("0.##", CultureInfo.InvariantCulture),
         _ => value.ToString("0.####", CultureInfo.InvariantCulture),
     };
 

@@ -9,8 +9,8 @@ namespace RaidEmu.Core.Reliability;
 /// </summary>
 public static class MonteCarlo
 {
-    /// <summary>Events (failures and repairs) a run may simulate before it is refused as too long.</summary>
-    public const double EventBudget = 2e9;
+    /// <summary>Events (failures and repairs) a run may simulate before it is refused as too long (about a minute on one core).</summary>
+    public const double EventBudget = 3e8;
 
     private const int Block = 256;
 
