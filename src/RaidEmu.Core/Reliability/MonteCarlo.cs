@@ -81,7 +81,7 @@ public static class MonteCarlo
         int blocks = (trials + Block - 1) / Block;
         Parallel.For(0, blocks, b =>
         {
-            var simulation = new Simulation(system, seed + ((ulong)b * 0x9E3779B97F4A7C15));
+            var simulation = new Simulation(system, Xoshiro.BlockSeed(seed, b));
             for (int trial = b * Block; trial < Math.Min(trials, (b + 1) * Block); trial++)
             {
                 body(trial, simulation);
