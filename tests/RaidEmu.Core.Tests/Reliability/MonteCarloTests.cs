@@ -71,8 +71,8 @@ public sealed class MonteCarloTests
     [TestMethod]
     public void RareLosses_AtRealisticRates_AreNotOvercounted()
     {
-        // RAID 6 of 4 TB disks at AFR 1.5 %, 11 h rebuilds, URE 1e-14: about 1.8e-5 over 5 years. Trial blocks
-        // once had correlated random streams, and this came out three times too high.
+        // RAID 6 of 4 TB disks at AFR 1.5 %, 11 h rebuilds, URE 1e-14: about 1.8e-5 over 5 years, a rare event
+        // that a million short trials must count without bias at realistic rates, not only at accelerated ones.
         var model = new DiskArrayModel(6, 5, Lifetime.Exponential(ReliabilityUnits.RateFromAfr(0.015)), 11, RebuildModel.Fixed, 4e12, 1e-14);
         double exact = ChainSolver.LossProbability(model.Chain, 5 * 8760);
         var mc = MonteCarlo.Mission(model, 5 * 8760, 1_000_000, 2);
