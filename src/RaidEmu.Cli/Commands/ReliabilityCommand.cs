@@ -114,7 +114,7 @@ internal static partial class ReliabilityCommand
             (trials, seed) => MonteCarlo.MeanTimeToLoss(model, trials, seed),
             hours => ChainSolver.LossProbability(model.Chain, hours),
             (hours, trials, seed) => MonteCarlo.Mission(model, hours, trials, seed),
-            model.UsableBytes);
+            model.UsableBytes > 0 ? hours => ChainSolver.ExpectedLostFraction(model.Chain, hours, model.Losses) : null);
         if (!lifetime.IsExponential && method != "montecarlo")
         {
             text.Add("note: the exact chain and the approximations assume exponential lifetimes with the Weibull mean; Monte Carlo uses the Weibull lifetimes");
@@ -155,7 +155,7 @@ internal static partial class ReliabilityCommand
             (trials, seed) => MonteCarlo.MeanTimeToLoss(model, trials, seed),
             hours => ChainSolver.LossProbability(model.Chain, hours),
             (hours, trials, seed) => MonteCarlo.Mission(model, hours, trials, seed),
-            0);
+            null);
     }
 
     /// <summary>The part of the report both kinds of system share: the three methods side by side, and the mission.</summary>
@@ -171,7 +171,7 @@ internal static partial class ReliabilityCommand
         Func<int, ulong, MeanEstimate> monteCarlo,
         Func<double, double> lossProbability,
         Func<double, int, ulong, MissionEstimate> mission,
-        double usableBytes)
+        Func<double, double>? lostFraction)
     {
         bool wantExact = method != "montecarlo";
         bool wantMonteCarlo = method is "montecarlo" or "all";
@@ -252,6 +252,12 @@ internal static partial class ReliabilityCommand
                 report["lossProbabilityFromMean"] = Approximations.MissionLoss(exactHours!.Value, mission0);
                 text.Add($"  P(loss)      {Probability(p),-34} exact (transient chain{(o.Rebuild?.ToLowerInvariant() == "fixed" && (o.Mttr != null || o.FromArray != null) ? $", fixed rebuild from {ChainSolver.FixedRepairPhases} and {ChainSolver.FixedRepairPhases / 2} Erlang phases, extrapolated" : "")})");
                 text.Add($"               {Probability(Approximations.MissionLoss(exactHours.Value, mission0)),-34} 1 − e^(−T/MTT{(key == "mttf" ? "F" : "DL")}), as if losses came at a steady rate");
+                if (lostFraction != null)
+                {
+                    double perTb = lostFraction(mission0) * 1e12;
+                    report["nomdlBytesPerUsableTb"] = perTb;
+                    text.Add($"  NOMDL        {Number(perTb) + " bytes per usable TB",-34} exact (chain restored after each loss; every loss counted)");
+                }
             }
 
             if (wantMonteCarlo)
@@ -266,15 +272,20 @@ internal static partial class ReliabilityCommand
                 }
 
                 text.Add($"  P(loss)      {Probability(m.LossProbability),-34} Monte Carlo: {m.Losses} of {m.Trials} trials; 95 % interval {Probability(m.LossProbabilityLow)} – {Probability(m.LossProbabilityHigh)}");
-                if (usableBytes > 0)
+                if (lostFraction != null)
                 {
                     // NOMDL: bytes lost per usable TB; the simulation keeps fractions of the usable data.
                     double perTb = m.LostFraction.Mean * 1e12;
                     mc["nomdlBytesPerUsableTb"] = perTb;
                     mc["nomdlBytesPerUsableTbLow"] = Math.Max(0, m.LostFraction.Low * 1e12);
                     mc["nomdlBytesPerUsableTbHigh"] = m.LostFraction.High * 1e12;
-                    report["nomdlBytesPerUsableTb"] = perTb;
-                    text.Add($"  NOMDL        {Number(perTb) + " bytes per usable TB",-34} Monte Carlo, every loss in the mission counted (95 % interval {Number(Math.Max(0, m.LostFraction.Low * 1e12))} – {Number(m.LostFraction.High * 1e12)})");
+                    if (!wantExact)
+                    {
+                        report["nomdlBytesPerUsableTb"] = perTb;
+                    }
+
+                    // A loss rarer than one in the trials is usually not drawn at all, and then the interval cannot show it.
+                    text.Add($"  NOMDL        {Number(perTb) + " bytes per usable TB",-34} Monte Carlo (95 % interval {Number(Math.Max(0, m.LostFraction.Low * 1e12))} – {Number(m.LostFraction.High * 1e12)}; blind to losses rarer than 1 in {trials} missions)");
                 }
             }
         }

@@ -42,6 +42,51 @@ public static class ChainSolver
         return Math.Clamp((2 * fine) - coarse, 0, 1);
     }
 
+    /// <summary>
+    /// Expected fraction of the usable data lost within <paramref name="hours"/>, every loss counted (the system
+    /// restored after a loss of whole units): the NOMDL measure of Greenan, Plank and Wylie (2010) divided by
+    /// the usable bytes. It is ∫₀ᵀ p(u) du · r, p the state probabilities and r each state's rate of lost data,
+    /// read from one exponential of [[Q, I], [0, 0]] (Van Loan, 1978).
+    /// </summary>
+    public static double ExpectedLostFraction(ReliabilityChain chain, double hours, LostData losses)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(losses);
+        Require.Positive(hours, "mission time");
+        if (chain.RepairHours == null || chain.Rebuild == RebuildModel.Exponential || chain.States == 1)
+        {
+            return PhasedLostFraction(chain, hours, losses, 1);
+        }
+
+        return Math.Max(0, (2 * PhasedLostFraction(chain, hours, losses, FixedRepairPhases)) - PhasedLostFraction(chain, hours, losses, FixedRepairPhases / 2));
+    }
+
+    private static double PhasedLostFraction(ReliabilityChain chain, double hours, LostData losses, int phases)
+    {
+        int size = 2 + ((chain.States - 1) * phases);
+        var rates = new double[size];
+        var q = Generator(chain, phases, losses, rates);
+        var block = new double[2 * size, 2 * size];
+        for (int i = 0; i < size; i++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                block[i, j] = q[i, j];
+            }
+
+            block[i, size + i] = 1;
+        }
+
+        var exp = Matrix.Exp(block, hours);
+        double lost = 0;
+        for (int j = 0; j < size; j++)
+        {
+            lost += exp[0, size + j] * rates[j];
+        }
+
+        return lost;
+    }
+
     /// <summary>The loss probability with each repair as <paramref name="phases"/> exponential phases.</summary>
     internal static double PhasedLossProbability(ReliabilityChain chain, double hours, int phases)
     {
@@ -55,7 +100,15 @@ public static class ChainSolver
     /// (one phase: an exponential repair; many: nearly a fixed one). State 0 has no repair running; state
     /// (s, j) has s units down and the running repair in phase j. The last row and column are the loss state.
     /// </summary>
-    internal static double[,] Generator(ReliabilityChain chain, int phases)
+    /// <param name="chain">The chain.</param>
+    /// <param name="phases">Exponential phases per repair.</param>
+    /// <param name="losses">
+    /// When given, the mission goes on after a loss, as the Monte Carlo's does: a loss of whole units restores
+    /// the system to state 0, a failed critical repair still completes. Each state's rate of lost data is
+    /// added to it: the loss rates times <see cref="LostData.Whole"/> or <see cref="LostData.Sector"/>.
+    /// </param>
+    /// <param name="lostRate">Receives the rates of lost data, when <paramref name="losses"/> is given.</param>
+    internal static double[,] Generator(ReliabilityChain chain, int phases, LostData? losses = null, double[]? lostRate = null)
     {
         int states = 1 + ((chain.States - 1) * phases);
         int loss = states;
@@ -70,8 +123,12 @@ public static class ChainSolver
                 foreach (var t in chain.Failures(s))
                 {
                     // A failure does not disturb the repair under way: it joins the queue.
-                    int to = t.Target == ChainTransition.Loss ? loss : Index(t.Target, s == 0 ? 0 : j);
-                    q[from, to] += t.Rate;
+                    int to = t.Target == ChainTransition.Loss ? losses != null ? 0 : loss : Index(t.Target, s == 0 ? 0 : j);
+                    q[from, to] += from == to ? 0 : t.Rate;
+                    if (t.Target == ChainTransition.Loss && losses != null)
+                    {
+                        lostRate![from] += t.Rate * losses.Whole;
+                    }
                 }
 
                 if (s > 0 && chain.RepairHours is { } hours)
@@ -83,8 +140,15 @@ public static class ChainSolver
                     }
                     else
                     {
-                        q[from, Index(s - 1, 0)] += rate * chain.RepairSuccess(s);
-                        q[from, loss] += rate * chain.RepairFailure(s);
+                        q[from, Index(s - 1, 0)] += rate * (losses != null ? 1 : chain.RepairSuccess(s));
+                        if (losses != null)
+                        {
+                            lostRate![from] += rate * chain.RepairFailure(s) * losses.Sector;
+                        }
+                        else
+                        {
+                            q[from, loss] += rate * chain.RepairFailure(s);
+                        }
                     }
                 }
             }

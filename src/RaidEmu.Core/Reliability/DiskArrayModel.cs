@@ -100,6 +100,21 @@ public sealed class DiskArrayModel
         _ => Disks / 2,
     };
 
+    /// <summary>
+    /// What a loss costs: the share of the usable data on the failed disks that nothing can rebuild (a parity
+    /// array's data is spread evenly, so t + 1 failed disks of N hold (t + 1)/N of it; a mirror loses all of it;
+    /// RAID 10 one pair's share; RAID 0 one disk's), and one 4 KiB sector for a failed rebuild.
+    /// </summary>
+    public LostData Losses => new(
+        Level switch
+        {
+            0 => 1.0 / Disks,
+            1 => 1,
+            10 => 2.0 / Disks,
+            _ => (Tolerated + 1.0) / Disks,
+        },
+        UsableBytes > 0 ? SectorBytes / UsableBytes : 0);
+
     /// <summary>Bits a rebuild reads when no redundancy is left: every surviving disk of a parity array, one copy of a mirror.</summary>
     public double CriticalBitsRead => DiskBytes * 8 * (Level is 5 or 6 ? Disks - Tolerated : 1);
 

@@ -1,11 +1,10 @@
 namespace RaidEmu.Core.Reliability;
 
-/// <summary>An array's disks for the simulation. Data lost is what no surviving disk can give back: the failed
-/// disks' share of a parity array (parity rotates, so each disk holds 1/N of the data), a whole mirror, a RAID 10 pair.</summary>
+/// <summary>An array's disks for the simulation; what a loss costs is <see cref="DiskArrayModel.Losses"/>.</summary>
 internal sealed class DiskUnits(DiskArrayModel model) : UnitSystem(
     model.Disks, model.Disks, model.Lifetime, model.RebuildHours, model.Rebuild, model.RebuildSuccessProbability, 1)
 {
-    public override double SectorFraction => model.UsableBytes > 0 ? DiskArrayModel.SectorBytes / model.UsableBytes : 0;
+    public override double SectorFraction => model.Losses.Sector;
 
     public override bool Lost(ReadOnlySpan<bool> failed, int failedCount)
     {
@@ -29,22 +28,5 @@ internal sealed class DiskUnits(DiskArrayModel model) : UnitSystem(
     public override bool Critical(ReadOnlySpan<bool> failed, int failedCount, int unit) =>
         model.Level == 10 || failedCount == model.Tolerated;
 
-    public override double LostFraction(ReadOnlySpan<bool> failed, int failedCount)
-    {
-        switch (model.Level)
-        {
-            case 1:
-                return 1;
-            case 10:
-                int pairs = 0;
-                for (int d = 0; d < failed.Length; d += 2)
-                {
-                    pairs += failed[d] && failed[d + 1] ? 1 : 0;
-                }
-
-                return pairs / (failed.Length / 2.0);
-            default:
-                return Math.Min(1, failedCount / (double)model.Disks);
-        }
-    }
+    public override double LostFraction(ReadOnlySpan<bool> failed, int failedCount) => model.Losses.Whole;
 }

@@ -87,7 +87,22 @@ public sealed class MonteCarloTests
         var model = new DiskArrayModel(0, 2, Lifetime.Exponential(1 / Mttf), null, RebuildModel.Exponential, 1e12);
         var mc = MonteCarlo.Mission(model, 3000, 20_000, 5);
         Assert.AreEqual(3.0, mc.LostFraction.Mean, 3.29 * (mc.LostFraction.High - mc.LostFraction.Mean) / 1.96);
+        Assert.AreEqual(3.0, ChainSolver.ExpectedLostFraction(model.Chain, 3000, model.Losses), 1e-9);
         Assert.AreEqual(1 - Math.Exp(-2 * 3.0), mc.LossProbability, 0.01);
+    }
+
+    [TestMethod]
+    [DataRow(5, 4, RebuildModel.Exponential)]
+    [DataRow(5, 4, RebuildModel.Fixed)]
+    [DataRow(10, 4, RebuildModel.Fixed)]
+    [DataRow(1, 2, RebuildModel.Exponential)]
+    public void LostBytes_MonteCarloAgreesWithTheRenewalChain(int level, int disks, RebuildModel rebuild)
+    {
+        // Whole-disk losses and sectors lost to UREs together; a URE costs little next to a lost disk.
+        var model = new DiskArrayModel(level, disks, Lifetime.Exponential(1 / Mttf), 80, rebuild, 2e12, 2e-14);
+        double exact = ChainSolver.ExpectedLostFraction(model.Chain, 3000, model.Losses);
+        var mc = MonteCarlo.Mission(model, 3000, 20_000, 13);
+        AssertWithin(exact, mc.LostFraction);
     }
 
     [TestMethod]
