@@ -122,12 +122,18 @@ public sealed class DiskArrayModel
     public double RebuildSuccessProbability => Math.Exp(CriticalBitsRead * Precise.Log1P(-UrePerBit));
 
     /// <summary>
-    /// The exact mean time to data loss: the closed form for a one-failure-tolerant array (RAID 1 pair, RAID 5)
+    /// The exact mean time to data loss: the closed form for RAID 0 and a one-failure-tolerant array (RAID 1 pair, RAID 5)
     /// with exponential lifetimes, otherwise the chain solved numerically. <paramref name="how"/> says which.
     /// </summary>
     public double ExactMeanTimeToLoss(out string how)
     {
         double lambda = Lifetime.EquivalentRate;
+        if (Level == 0)
+        {
+            how = "closed form, MTTF/N";
+            return 1 / (Disks * lambda);
+        }
+
         if (Tolerated == 1 && Level != 10)
         {
             how = "closed form";
