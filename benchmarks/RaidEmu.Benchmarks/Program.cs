@@ -6,6 +6,7 @@ if (args.Length == 2 && args[0] == "figures")
 {
     LayoutFigure.Draw(Path.Combine(args[1], "raid5-left-symmetric.png"));
     FailoverFigure.Draw(Path.Combine(args[1], "psu-failover-timeline.png"));
+    ReliabilityFigure.Draw(Path.Combine(args[1], "reliability-10-years.png"));
     return;
 }
 

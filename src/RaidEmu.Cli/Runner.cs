@@ -17,7 +17,7 @@ internal static class Runner
         typeof(CreateOptions), typeof(StatusOptions), typeof(ExamineOptions), typeof(FailOptions), typeof(RemoveOptions),
         typeof(AddOptions), typeof(RebuildOptions), typeof(CheckOptions), typeof(RepairOptions), typeof(WriteOptions),
         typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions), typeof(MountOptions), typeof(UnmountOptions), typeof(PsuOptions),
-        typeof(DemoOptions),
+        typeof(DemoOptions), typeof(ReliabilityOptions),
     ];
 
     /// <summary>Parses; on failure writes the message (or help) and returns the exit code in <paramref name="code"/>.</summary>
@@ -95,6 +95,7 @@ internal static class Runner
         UnmountOptions o => ServeCommand.Unmount(o),
         PsuOptions o => PsuCommand.Run(o),
         DemoOptions o => DemoCommand.Run(o),
+        ReliabilityOptions o => ReliabilityCommand.Run(o),
         _ => throw new UsageException("unknown verb"),
     };
 
