@@ -26,11 +26,11 @@ public sealed class WriteInputTests
         using var tmp = new TempFolder();
         string array = Create(tmp);
         var data = Random(VolumeBytes - 4096);
-        PipedCli.Run(data, "write", array, "--input", "-").Ok();
+        Cli.Pipe(data, "write", array, "--input", "-").Ok();
         CollectionAssert.AreEqual(data, ReadAll(tmp, array).Take(data.Length).ToArray());
 
         var again = Random(100_000);
-        StringAssert.Contains(PipedCli.Run(again, "write", array, "--input", "/dev/stdin", "--offset", "4096").Ok().Out, "wrote 100000 bytes");
+        StringAssert.Contains(Cli.Pipe(again, "write", array, "--input", "/dev/stdin", "--offset", "4096").Ok().Out, "wrote 100000 bytes");
         CollectionAssert.AreEqual(again, ReadAll(tmp, array).Skip(4096).Take(again.Length).ToArray());
     }
 
@@ -40,7 +40,7 @@ public sealed class WriteInputTests
         using var tmp = new TempFolder();
         string array = Create(tmp);
         var data = Random(300_000);
-        StringAssert.Contains(PipedCli.Run(data, "write", array, "--input", "-", "--length", "100000").Ok().Out, "wrote 100000 bytes");
+        StringAssert.Contains(Cli.Pipe(data, "write", array, "--input", "-", "--length", "100000").Ok().Out, "wrote 100000 bytes");
         CollectionAssert.AreEqual(data.Take(100_000).ToArray(), ReadAll(tmp, array).Take(100_000).ToArray());
     }
 
@@ -50,7 +50,7 @@ public sealed class WriteInputTests
         using var tmp = new TempFolder();
         string array = Create(tmp);
         var data = Random(VolumeBytes + 65536);
-        PipedCli.Run(data, "write", array, "--input", "-").Fails(1, "runs past the end of the array");
+        Cli.Pipe(data, "write", array, "--input", "-").Fails(1, "runs past the end of the array");
     }
 
     [TestMethod]
