@@ -47,7 +47,7 @@ public sealed class FileBlockDevice : IBlockDevice
             // .NET preallocates with fallocate and deletes the file again when the room is not there.
             handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, sparse ? 0 : length);
         }
-        catch (IOException ex) when (!File.Exists(path))
+        catch (IOException ex) when (!sparse && ex.GetType() == typeof(IOException) && !File.Exists(path))
         {
             throw new HostFullException($"{HostFile.Describe(path)} has no room for {path} ({length} bytes): {ex.Message}", ex);
         }
