@@ -29,16 +29,36 @@ internal static class Runner
             settings.CaseInsensitiveEnumValues = true;
         });
         var result = parser.ParseArguments(args, s_verbs);
+        var context = CommandContext.Current;
         if (result is Parsed<object> parsed)
         {
+            if (PositionalArguments.Problem(parsed.Value, args.Skip(1)) is { } problem)
+            {
+                context.Err.WriteLine($"raidemu: {problem}");
+                code = ExitCodes.Usage;
+                return null;
+            }
+
             code = ExitCodes.Ok;
             return parsed.Value;
         }
 
         var notParsed = (NotParsed<object>)result;
         var errors = notParsed.Errors.ToList();
-        var context = CommandContext.Current;
-        if (errors.Any(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError))
+        if (errors.Any(e => e.Tag is ErrorType.VersionRequestedError))
+        {
+            context.Out.WriteLine(HeadingInfo.Default);
+            code = ExitCodes.Ok;
+            return null;
+        }
+
+        // "help VERB" is that verb's help, not the list of every verb.
+        if (errors.OfType<HelpVerbRequestedError>().FirstOrDefault() is { Matched: true, Verb: { } verb })
+        {
+            return Parse([verb, "--help"], out code);
+        }
+
+        if (errors.Any(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError))
         {
             var help = HelpText.AutoBuild(notParsed, h => { h.AdditionalNewLineAfterOption = false; return h; }, e => e, verbsIndex: true);
             context.Out.WriteLine(help);
@@ -46,7 +66,12 @@ internal static class Runner
             return null;
         }
 
-        context.Err.WriteLine($"raidemu: {Explain(errors[0])}");
+        string explained = errors[0] is MissingRequiredOptionError { NameInfo.LongName.Length: 0 }
+            && notParsed.TypeInfo.Current is { } type
+            && PositionalArguments.Missing(type, args.Skip(1)) is { } missing
+                ? $"missing required argument {missing}; try 'raidemu {args[0]} --help'"
+                : Explain(errors[0]);
+        context.Err.WriteLine($"raidemu: {explained}");
         code = ExitCodes.Usage;
         return null;
     }

@@ -7,7 +7,10 @@ internal static class Cli
 {
     private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Pipe([], args);
+
+    /// <summary>Runs raidemu with <paramref name="input"/> piped into its standard input, as `producer | raidemu ...` does.</summary>
+    public static Result Pipe(byte[] input, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -22,9 +25,18 @@ internal static class Cli
         }
 
         using var process = Process.Start(info)!;
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // raidemu stopped reading (it refused the input): its answer is what the test checks.
+        }
+
         if (!process.WaitForExit(120_000))
         {
             process.Kill(entireProcessTree: true);

@@ -8,6 +8,9 @@ namespace RaidEmu.Cli.Commands;
 
 internal static class CreateCommand
 {
+    // Every member is an open file while the array runs; md's own limit is far beyond what a folder needs.
+    private const int MaxSpares = GeometryPlanner.MaxRaidDisks;
+
     public static int Run(CreateOptions o)
     {
         var level = o.Level.Trim() switch
@@ -17,9 +20,14 @@ internal static class CreateCommand
             _ => throw new UsageException($"unknown RAID level '{o.Level}': use 1 or 5"),
         };
         Check(() => GeometryPlanner.CheckRaidDisks(level, o.Disks), "--disks");
-        if (o.Spares < 0)
+        if (o.Spares is < 0 or > MaxSpares)
         {
-            throw new UsageException($"--spares must be 0 or more, not {o.Spares}");
+            throw new UsageException($"--spares must be 0 to {MaxSpares}, not {o.Spares}");
+        }
+
+        if (level == RaidLevel.Raid1 && (o.Chunk ?? o.Layout) != null)
+        {
+            throw new UsageException($"{(o.Chunk != null ? "--chunk" : "--layout")} is for RAID 5; RAID 1 has no chunks or parity layout");
         }
 
         long diskBytes = Sizes.Parse(o.DiskSize, "--disk-size");
@@ -45,7 +53,7 @@ internal static class CreateCommand
             Name = name,
             AssumeClean = o.AssumeClean,
         };
-        using var array = ArrayFolder.Create(o.Array, options, diskBytes, o.Spares);
+        using var array = ArrayFolder.Create(o.Array, options, diskBytes, o.Spares, sparse: o.Sparse);
         CommandContext.Current.Out.WriteLine($"created {Describe(array)} in {o.Array}");
         if (!o.AssumeClean)
         {

@@ -1,5 +1,6 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
+using RaidEmu.Core.Events;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
 
@@ -10,7 +11,7 @@ internal static class MemberCommands
 {
     public static int Fail(FailOptions o)
     {
-        using var handle = CommandContext.Current.Arrays.Open(o.Array, "fail");
+        using var handle = OpenToChange(o.Array, "fail");
         var array = handle.Array;
         CheckDisk(array, o.Disk);
         var spareBefore = array.Members.Where(m => m.State == MemberState.Spare).Select(m => m.DevNumber).ToHashSet();
@@ -29,7 +30,7 @@ internal static class MemberCommands
 
     public static int Remove(RemoveOptions o)
     {
-        using var handle = CommandContext.Current.Arrays.Open(o.Array, "remove");
+        using var handle = OpenToChange(o.Array, "remove");
         CheckDisk(handle.Array, o.Disk);
         var member = ArrayFolder.RemoveMember(handle.Array, o.Disk);
         CommandContext.Current.Out.WriteLine($"disk {o.Disk} removed; its file is now {Path.GetFileName(member.Path)}{ArrayFolder.RemovedSuffix}");
@@ -44,8 +45,8 @@ internal static class MemberCommands
             throw new UsageException($"{o.File} does not exist");
         }
 
-        using var handle = CommandContext.Current.Arrays.Open(o.Array, "add");
-        var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file);
+        using var handle = OpenToChange(o.Array, "add");
+        var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file, o.Force);
         CommandContext.Current.Out.WriteLine(member.State == MemberState.Spare
             ? $"disk {member.DevNumber} added as a hot spare ({Path.GetFileName(member.Path)})"
             : handle.Live
@@ -55,6 +56,25 @@ internal static class MemberCommands
     }
 
     public static string State(RaidArray array) => array.State.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Opens the array for a member change, refusing before anything is applied when the event log cannot
+    /// be written: the change would happen, yet the command would report a failure.
+    /// </summary>
+    private static ArrayHandle OpenToChange(string folder, string purpose)
+    {
+        var handle = CommandContext.Current.Arrays.Open(folder, purpose);
+        try
+        {
+            EventLog.CheckWritable(ArrayFolder.EventLogPath(handle.Folder));
+            return handle;
+        }
+        catch (IOException ex)
+        {
+            handle.Dispose();
+            throw new IOException($"{ex.Message}; nothing was changed", ex);
+        }
+    }
 
     private static void CheckDisk(RaidArray array, int disk)
     {

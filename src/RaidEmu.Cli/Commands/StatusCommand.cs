@@ -105,12 +105,12 @@ internal static partial class StatusCommand
         CommandContext.Current.Out.WriteLine($"power:      {r.Power}");
         if (r.Recovery != null)
         {
-            CommandContext.Current.Out.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}); run 'raidemu rebuild' to complete it");
+            CommandContext.Current.Out.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}){NextStep(r)}");
         }
 
         if (r.Resync != null)
         {
-            CommandContext.Current.Out.WriteLine($"resync:     {r.Resync.OffsetBytes} of {r.Resync.TotalBytes} bytes ({Percent(r.Resync)}); run 'raidemu rebuild' to complete it");
+            CommandContext.Current.Out.WriteLine($"resync:     {r.Resync.OffsetBytes} of {r.Resync.TotalBytes} bytes ({Percent(r.Resync)}){NextStep(r)}");
         }
 
         if (r.LastCheck != null)
@@ -139,4 +139,8 @@ internal static partial class StatusCommand
 
     [GeneratedRegex(@"^(check|repair): (\d+) mismatched")]
     private static partial Regex ScrubDetails();
+
+    // A failed array has nothing left to rebuild from: rebuild would only fail again.
+    private static string NextStep(StatusReport r) =>
+        r.State == "failed" ? "; the array has failed, so it cannot complete" : "; run 'raidemu rebuild' to complete it";
 }

@@ -46,10 +46,10 @@ internal static class SyncCommands
 
     public static int Repair(RepairOptions o) => Scrub(o.Array, repair: true, o.Json);
 
-    public static long Scrub(RaidArray array, bool repair)
+    public static long Scrub(RaidArray array, bool repair, bool showProgress = true)
     {
         long mismatches = 0;
-        ProgressView.Run(repair ? "repair" : "check", array.Geometry.ComponentBytes, p => mismatches = array.Scrub(repair, p));
+        ProgressView.Run(repair ? "repair" : "check", showProgress ? array.Geometry.ComponentBytes : 0, p => mismatches = array.Scrub(repair, p));
         return mismatches;
     }
 
@@ -63,7 +63,8 @@ internal static class SyncCommands
     private static int Scrub(string folder, bool repair, bool json)
     {
         using var handle = CommandContext.Current.Arrays.Open(folder, repair ? "repair" : "check");
-        long mismatches = Scrub(handle.Array, repair);
+        // JSON output is for programs: a progress bar would land in front of the document.
+        long mismatches = Scrub(handle.Array, repair, showProgress: !json);
         if (json)
         {
             Json.Print(new { action = repair ? "repair" : "check", mismatches });

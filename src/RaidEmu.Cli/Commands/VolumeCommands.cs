@@ -12,18 +12,22 @@ internal static class VolumeCommands
 
     public static int Write(WriteOptions o)
     {
-        string path = CommandContext.Current.Path(o.Input);
-        if (!File.Exists(path))
+        long offset = Sizes.ParseOptional(o.Offset, "--offset", 0);
+        long? limit = o.Length == null ? null : Sizes.Parse(o.Length, "--length");
+        using var input = InputSource.Open(o.Input, limit);
+        using var handle = CommandContext.Current.Arrays.Open(o.Array, "write");
+        long size = handle.Array.Length;
+        CheckRange(offset, input.Length ?? 0, size, "input", $"{input.Name} ({input.Length} bytes)");
+        long room = size - offset;
+        long written = Copy(input.Stream, input.Length ?? room, "write", (position, block) => handle.Array.Write(offset + position, block.Span));
+        handle.Array.Flush();
+
+        // A pipe of unknown length that still has bytes once the volume is full ran past its end.
+        if (input.Length == null && written == room && input.Stream.ReadByte() >= 0)
         {
-            throw new UsageException($"input file {o.Input} does not exist");
+            throw new IOException($"{input.Name} runs past the end of the array ({size} bytes): the first {written} bytes were written at offset {offset}, the rest was not");
         }
 
-        long offset = Sizes.ParseOptional(o.Offset, "--offset", 0);
-        using var handle = CommandContext.Current.Arrays.Open(o.Array, "write");
-        using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BlockBytes);
-        CheckRange(offset, input.Length, handle.Array.Length, "input", $"{o.Input} ({input.Length} bytes)");
-        long written = Copy(input, input.Length, "write", (position, block) => handle.Array.Write(offset + position, block.Span));
-        handle.Array.Flush();
         CommandContext.Current.Out.WriteLine($"wrote {written} bytes at offset {offset}");
         return 0;
     }
@@ -60,7 +64,7 @@ internal static class VolumeCommands
         return done;
     }
 
-    /// <summary>Copies a stream block by block; memory stays at one block whatever the size.</summary>
+    /// <summary>Copies at most <paramref name="length"/> bytes of a stream block by block; memory stays at one block whatever the size.</summary>
     public static long Copy(Stream input, long length, string title, Action<long, ReadOnlyMemory<byte>> write)
     {
         var buffer = new byte[BlockBytes];
@@ -68,7 +72,7 @@ internal static class VolumeCommands
         ProgressView.Run(title, length, progress =>
         {
             int n;
-            while ((n = input.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
+            while (done < length && (n = ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)))) > 0)
             {
                 write(done, buffer.AsMemory(0, n));
                 done += n;
@@ -77,6 +81,9 @@ internal static class VolumeCommands
         });
         return done;
     }
+
+    // Whole blocks even from a pipe, which hands over a few KiB at a time: a RAID 5 write of a full stripe reads nothing.
+    private static int ReadBlock(Stream input, Span<byte> block) => input.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
 
     private static void CheckRange(long offset, long length, long size, string what, string described)
     {

@@ -27,12 +27,16 @@ public sealed class CreateOptions : ArrayOptions
     public string? Layout { get; set; }
 
     /// <summary>Hot spares.</summary>
-    [Option("spares", Default = 0, HelpText = "Hot spare disks.")]
+    [Option("spares", Default = 0, HelpText = "Hot spare disks (0 to 64).")]
     public int Spares { get; set; }
 
     /// <summary>Name.</summary>
     [Option("name", HelpText = "Array name (default: the folder's name).")]
     public string? Name { get; set; }
+
+    /// <summary>Allocate member files lazily.</summary>
+    [Option("sparse", HelpText = "Leave the member files sparse instead of allocating them in full. Warning: when the host file system fills up, writes to the array fail.")]
+    public bool Sparse { get; set; }
 
     /// <summary>Skip the initial sync.</summary>
     [Option("assume-clean", HelpText = "Skip the initial sync: the new, zeroed members are already consistent.")]

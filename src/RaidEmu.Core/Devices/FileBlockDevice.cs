@@ -27,8 +27,13 @@ public sealed class FileBlockDevice : IBlockDevice
     /// <inheritdoc />
     public int SectorSize { get; }
 
-    /// <summary>Creates a new zero-filled (sparse) file of <paramref name="length"/> bytes.</summary>
-    public static FileBlockDevice Create(string path, long length, int sectorSize = 512)
+    /// <summary>
+    /// Creates a new zero-filled file of <paramref name="length"/> bytes. Unless <paramref name="sparse"/>, the
+    /// host file system sets every byte aside now (fallocate), so a full host disk shows up here rather than
+    /// as a failed write later; when it cannot, the file is not left behind.
+    /// </summary>
+    /// <exception cref="HostFullException">The host file system has not got the room.</exception>
+    public static FileBlockDevice Create(string path, long length, int sectorSize = 512, bool sparse = false)
     {
         CheckSectorSize(sectorSize);
         if (length <= 0 || length % sectorSize != 0)
@@ -36,7 +41,17 @@ public sealed class FileBlockDevice : IBlockDevice
             throw new ArgumentOutOfRangeException(nameof(length), length, $"must be a positive multiple of {sectorSize}");
         }
 
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite);
+        SafeFileHandle handle;
+        try
+        {
+            // .NET preallocates with fallocate and deletes the file again when the room is not there.
+            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, sparse ? 0 : length);
+        }
+        catch (IOException ex) when (!sparse && ex.GetType() == typeof(IOException) && !File.Exists(path))
+        {
+            throw new HostFullException($"{HostFile.Describe(path)} has no room for {path} ({length} bytes): {ex.Message}", ex);
+        }
+
         RandomAccess.SetLength(handle, length);
         return new FileBlockDevice(path, handle, length, sectorSize);
     }
@@ -71,14 +86,43 @@ public sealed class FileBlockDevice : IBlockDevice
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
         BlockDeviceGuard.CheckRange(offset, source.Length, Length);
-        RandomAccess.Write(_handle, source, offset);
+        try
+        {
+            RandomAccess.Write(_handle, source, offset);
+        }
+        catch (IOException ex) when (HostFile.IsOutOfSpace(ex))
+        {
+            throw OutOfSpace(ex);
+        }
+    }
+
+    /// <summary>
+    /// Flushes to stable storage, then checks the file still has a name: a member file deleted while in use
+    /// keeps taking writes that no later assembly can find, so it counts as a failed disk from here on.
+    /// </summary>
+    /// <exception cref="IOException">The flush failed, or the file has been deleted.</exception>
+    public void Flush()
+    {
+        try
+        {
+            RandomAccess.FlushToDisk(_handle);
+        }
+        catch (IOException ex) when (HostFile.IsOutOfSpace(ex))
+        {
+            throw OutOfSpace(ex);
+        }
+
+        if (HostFile.Stat(_handle).Links == 0)
+        {
+            throw new IOException($"{Path} was deleted while in use");
+        }
     }
 
     /// <inheritdoc />
-    public void Flush() => RandomAccess.FlushToDisk(_handle);
-
-    /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
+
+    private HostFullException OutOfSpace(IOException ex) =>
+        new($"{HostFile.Describe(Path)} is full: {ex.Message}; free space there and retry (no member was failed)", ex);
 
     private static void CheckSectorSize(int sectorSize)
     {

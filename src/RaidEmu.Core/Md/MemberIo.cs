@@ -1,3 +1,5 @@
+using RaidEmu.Core.Devices;
+
 namespace RaidEmu.Core.Md;
 
 /// <summary>
@@ -46,7 +48,11 @@ internal sealed class MemberIo
         }
     }
 
-    /// <summary>Writes member bytes of the data area; a failure marks the member faulty and returns false.</summary>
+    /// <summary>
+    /// Writes member bytes of the data area; a failure marks the member faulty and returns false. A full host
+    /// file system is no disk failure: it fails the whole request instead, and no member.
+    /// </summary>
+    /// <exception cref="HostFullException">The host file system has no room for the write.</exception>
     public bool WriteMember(Member member, long memberOffset, ReadOnlySpan<byte> source)
     {
         try
@@ -54,6 +60,11 @@ internal sealed class MemberIo
             member.Device.Write(Geometry.DataOffsetBytes + memberOffset, source);
             member.CountWrite(source.Length);
             return true;
+        }
+        catch (HostFullException)
+        {
+            _array.NoteHostFull();
+            throw;
         }
         catch (IOException ex)
         {

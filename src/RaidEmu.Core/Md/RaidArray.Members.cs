@@ -114,8 +114,9 @@ public sealed partial class RaidArray
     {
         lock (_stateGate)
         {
-            // After a power cut every member errors; none of them is at fault.
-            if (member.State == MemberState.Faulty || _disposed || _poweredOff)
+            // After a power cut every member errors; none of them is at fault. Nor is a member whose host
+            // file system is full: the disk is fine, the request fails instead.
+            if (member.State == MemberState.Faulty || _disposed || _poweredOff || HostFile.IsOutOfSpace(error))
             {
                 return;
             }
@@ -136,6 +137,12 @@ public sealed partial class RaidArray
             MarkFaulty(member, $"I/O error: {error.Message}");
         }
     }
+
+    /// <summary>
+    /// A write failed part-way because the host file system is full: the stripes it touched may no longer
+    /// match their parity or mirror, so the array is not marked clean at stop and the next start resyncs it.
+    /// </summary>
+    internal void NoteHostFull() => _hostFull = true;
 
     private void MarkFaulty(Member member, string reason)
     {

@@ -27,6 +27,7 @@ public sealed partial class RaidArray : IBlockDevice
     private bool _disposed;
     private volatile bool _resyncRunning;
     private bool _announceRecovery;
+    private volatile bool _hostFull;
 
     /// <summary>
     /// Runs an array over <paramref name="members"/> whose states and slots user space (assembly or creation)
@@ -168,21 +169,7 @@ public sealed partial class RaidArray : IBlockDevice
     /// <inheritdoc />
     public void Flush()
     {
-        foreach (var member in _table.Slots)
-        {
-            if (member is { CanWrite: true })
-            {
-                try
-                {
-                    member.Device.Flush();
-                }
-                catch (IOException ex)
-                {
-                    FailFromIo(member, ex);
-                }
-            }
-        }
-
+        FlushMembers();
         ThrowIfFailed();
     }
 
@@ -197,15 +184,26 @@ public sealed partial class RaidArray : IBlockDevice
             return;
         }
 
+        lock (_stateGate)
+        {
+            if (_dirty && !_failed)
+            {
+                // A member whose flush fails now (its file deleted while in use, say) is failed before the
+                // clean mark, so the other members' superblocks record it; a spare taking over is stopped below.
+                FlushMembers();
+            }
+        }
+
         _sync.Stop();
         lock (_stateGate)
         {
             _disposed = true;
-            if (_dirty && !_failed)
+
+            // After a write that the full host file system cut short, the array stays dirty so the next start resyncs.
+            if (_dirty && !_failed && !_hostFull)
             {
                 try
                 {
-                    FlushLiveMembers();
                     _dirty = false;
                     WriteSuperblocks(bumpEvents: true);
                 }
@@ -394,13 +392,21 @@ public sealed partial class RaidArray : IBlockDevice
         }
     }
 
-    private void FlushLiveMembers()
+    /// <summary>Flushes every member in a slot; one whose flush fails is failed, as any member I/O error fails it.</summary>
+    private void FlushMembers()
     {
-        foreach (var member in _table.All)
+        foreach (var member in _table.Slots)
         {
-            if (member.CanWrite)
+            if (member is { CanWrite: true })
             {
-                member.Device.Flush();
+                try
+                {
+                    member.Device.Flush();
+                }
+                catch (IOException ex)
+                {
+                    FailFromIo(member, ex);
+                }
             }
         }
     }

@@ -40,19 +40,32 @@ public static partial class ArrayFolder
         }
     }
 
-    /// <summary>Creates the folder, its member files (<paramref name="diskBytes"/> each, sparse) and the array.</summary>
-    public static RaidArray Create(string folder, ArrayCreateOptions options, long diskBytes, int spares, TimeProvider? clock = null)
+    /// <summary>
+    /// Creates the folder, its member files (<paramref name="diskBytes"/> each) and the array. The member files
+    /// are fully allocated unless <paramref name="sparse"/>: a full host file system then refuses the create,
+    /// and leaves nothing behind, instead of failing writes later.
+    /// </summary>
+    /// <exception cref="ArrayRefusedException">The host file system has not the room for the member files.</exception>
+    /// <exception cref="HostFullException">The room went while the files were being allocated.</exception>
+    public static RaidArray Create(string folder, ArrayCreateOptions options, long diskBytes, int spares, TimeProvider? clock = null, bool sparse = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         CheckNewFolder(folder);
+        int count = options.RaidDisks + spares;
+        if (!sparse)
+        {
+            CheckRoom(folder, count, diskBytes);
+        }
+
+        bool madeFolder = !Directory.Exists(folder);
         Directory.CreateDirectory(folder);
         var sources = new List<MemberSource>();
         try
         {
-            for (int i = 0; i < options.RaidDisks + spares; i++)
+            for (int i = 0; i < count; i++)
             {
                 string path = MemberPath(folder, i);
-                sources.Add(new MemberSource(FileBlockDevice.Create(path, diskBytes), path));
+                sources.Add(new MemberSource(FileBlockDevice.Create(path, diskBytes, sparse: sparse), path));
             }
 
             return ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
@@ -63,6 +76,12 @@ public static partial class ArrayFolder
             {
                 source.Device.Dispose();
                 File.Delete(source.Path!);
+            }
+
+            File.Delete(EventLogPath(folder));
+            if (madeFolder && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
             }
 
             throw;
@@ -112,9 +131,11 @@ public static partial class ArrayFolder
 
     /// <summary>
     /// Adds a member: a fresh zeroed file as big as the others, or <paramref name="file"/>, which is moved
-    /// into the folder as <c>disk&lt;N&gt;.img</c> so the next assembly finds it.
+    /// into the folder as <c>disk&lt;N&gt;.img</c> so the next assembly finds it. As mdadm does, a file that
+    /// is already a member, that another process holds, or that carries another array's superblock (unless
+    /// <paramref name="force"/>) is refused before anything moves.
     /// </summary>
-    public static Member AddMember(string folder, RaidArray array, string? file = null)
+    public static Member AddMember(string folder, RaidArray array, string? file = null, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(array);
         int devNumber = array.NextDevNumber();
@@ -137,6 +158,7 @@ public static partial class ArrayFolder
                 throw new FileNotFoundException($"{file} does not exist");
             }
 
+            CheckCandidate(folder, array, file, force);
             File.Move(file, path);
             device = FileBlockDevice.Open(path);
         }
@@ -173,6 +195,78 @@ public static partial class ArrayFolder
 
         return member;
     }
+
+    /// <summary>Refuses a create the host file system has not the room for, before any file exists.</summary>
+    private static void CheckRoom(string folder, int count, long diskBytes)
+    {
+        string existing = Path.GetFullPath(folder);
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+
+        long available = HostFile.AvailableBytes(existing);
+        long needed = (long)Int128.Min((Int128)count * diskBytes, long.MaxValue);
+        if (needed > available)
+        {
+            throw new ArrayRefusedException(
+                $"not enough room: {HostFile.Describe(Path.Combine(existing, "x"))} has {Mebibytes(available)} free, and {count} member files of {Mebibytes(diskBytes)} need {Mebibytes(needed)}");
+        }
+    }
+
+    /// <summary>mdadm's checks on a device given to --add, made on the user's own file before it moves.</summary>
+    private static void CheckCandidate(string folder, RaidArray array, string file, bool force)
+    {
+        var info = HostFile.Stat(file);
+        if (info.Kind != HostFileKind.Regular)
+        {
+            throw new ArgumentException($"{file} is not a regular file");
+        }
+
+        // By inode, not by name: a hard link, a symbolic link or another spelling of the path is the same disk.
+        foreach (string member in MemberFiles(folder).Concat(array.Members.Select(m => m.Path).OfType<string>()))
+        {
+            if (File.Exists(member) && HostFile.Stat(member).IsSameFile(info))
+            {
+                throw new ArrayRefusedException($"{file} is {Path.GetFileName(member)}, already a member of array '{array.Name}'");
+            }
+        }
+
+        long needed = array.Geometry.DataOffsetBytes + array.Geometry.ComponentBytes;
+        long length = new FileInfo(file).Length;
+        if (length < needed)
+        {
+            throw new ArgumentException($"{file} is {length} bytes; a member of this array needs at least {needed}");
+        }
+
+        if (HostFile.IsLockedByOther(file))
+        {
+            throw new ArrayRefusedException($"{file} is in use by another process (it holds a lock on the file)");
+        }
+
+        if (!force && ForeignSuperblock(file, array.Uuid) is { } other)
+        {
+            throw new ArrayRefusedException(
+                $"{file} carries the md superblock of another array ('{other.SetName}', UUID {other.SetUuid}); adding it would destroy that array's member, so the add must be forced");
+        }
+    }
+
+    /// <summary>The valid md superblock of an array other than <paramref name="uuid"/> on <paramref name="file"/>, if any.</summary>
+    private static Superblock? ForeignSuperblock(string file, Guid uuid)
+    {
+        using var device = FileBlockDevice.Open(file, readOnly: true);
+        try
+        {
+            var superblock = Superblock.Read(device, file);
+            return superblock.SetUuid == uuid ? null : superblock;
+        }
+        catch (MetadataException)
+        {
+            return null;
+        }
+    }
+
+    private static string Mebibytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
 
     [GeneratedRegex(@"^disk(\d+)\.img$")]
     private static partial Regex MemberName();

@@ -54,6 +54,12 @@ public static class GeometryPlanner
         {
             throw new ArgumentException($"array name '{name}' must be 1 to 32 bytes");
         }
+
+        // A line break or other control character would split the name across lines of status and the event log.
+        if (name.Any(char.IsControl))
+        {
+            throw new ArgumentException("array name must not contain a line break or other control character");
+        }
     }
 
     /// <summary>
