@@ -7,13 +7,17 @@ internal static class Cli
 {
     private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunIn(null, args);
+
+    /// <summary>Runs raidemu with <paramref name="workingDirectory"/> as its current directory (null: the test's).</summary>
+    public static Result RunIn(string? workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(s_dll);
         foreach (string arg in args)

@@ -35,6 +35,39 @@ internal sealed class OfflineArrays : IArrayAccess
         }
     }
 
+    public ArrayHandle OpenToRead(string folder)
+    {
+        RequireFolder(folder);
+        if (PowerFolder.Read(folder) is { Rail: RailState.Off })
+        {
+            throw LiveHost.NoPower(folder);
+        }
+
+        var shared = ArrayLock.AcquireShared(folder);
+        try
+        {
+            // Opened as for inspection (member files read-only), but refused as a start would be.
+            var array = ArrayFolder.Open(folder, inspect: true);
+            if (array.StartProblem is { } problem)
+            {
+                bool failed = array.State == ArrayState.Failed;
+                array.Dispose();
+                throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
+            }
+
+            return new ArrayHandle(array, folder, live: false, () =>
+            {
+                array.Dispose();
+                shared.Dispose();
+            });
+        }
+        catch
+        {
+            shared.Dispose();
+            throw;
+        }
+    }
+
     public ArrayHandle Inspect(string folder)
     {
         RequireFolder(folder);
