@@ -25,7 +25,7 @@ public sealed class NbdHardeningTests
         }
 
         WriteAndReadBack(server.Port, 4096, 0x5a);
-        server.Dispose();
+        server.Stop();
         AssertCleanLog(array);
     }
 
@@ -111,7 +111,7 @@ public sealed class NbdHardeningTests
         Thread.Sleep(300);
         writing.Cancel();
         Assert.IsTrue(Task.WaitAll(writers, TimeSpan.FromSeconds(30)), "a writer hung after the outage");
-        server.Dispose();
+        server.Stop();
         AssertCleanLog(array);
     }
 

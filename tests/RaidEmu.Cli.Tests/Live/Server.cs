@@ -64,6 +64,14 @@ internal sealed partial class Server : IDisposable
         Stopped = true;
     }
 
+    /// <summary>Stops the server with 'raidemu stop', which must succeed, and waits for the process to end.</summary>
+    public void Stop()
+    {
+        Cli.Run("stop", _array).Ok();
+        Stopped = true;
+        Assert.IsTrue(WaitForExit(TimeSpan.FromSeconds(30)), "the server process outlived its stop");
+    }
+
     public void Dispose()
     {
         if (Stopped)
