@@ -39,8 +39,8 @@ internal static class ServeCommand
 
         // Checked before mounting: a mount inside the array would serve the array over its own files, and one
         // over a directory in use would hide its files until unmounted (fusermount3 refuses it too).
-        string folder = CommandContext.Current.Path(o.Array).TrimEnd('/') + "/";
-        if ((mountPoint.TrimEnd('/') + "/").StartsWith(folder, StringComparison.Ordinal))
+        string folder = Resolved(CommandContext.Current.Path(o.Array)) + "/";
+        if ((Resolved(mountPoint) + "/").StartsWith(folder, StringComparison.Ordinal))
         {
             throw new UsageException($"mount point {o.MountPoint} is inside the array folder {o.Array}; choose an empty directory outside it");
         }
@@ -186,6 +186,22 @@ internal static class ServeCommand
         {
             File.Delete(early);
         }
+    }
+
+    /// <summary>A full path with every symbolic link on it resolved, so that two names of one directory compare equal.</summary>
+    private static string Resolved(string fullPath)
+    {
+        string resolved = "/";
+        foreach (string part in fullPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            resolved = Path.Combine(resolved, part);
+            if (Directory.ResolveLinkTarget(resolved, returnFinalTarget: true) is { } target)
+            {
+                resolved = Resolved(target.FullName);
+            }
+        }
+
+        return resolved.TrimEnd('/');
     }
 
     private static string[] Lines(string path) =>

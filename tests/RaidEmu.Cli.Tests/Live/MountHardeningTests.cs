@@ -23,6 +23,9 @@ public sealed class MountHardeningTests
         Cli.Run("mount", array, array).Fails(2, "inside the array folder");
         Cli.Run("mount", array, inside).Fails(2, "inside the array folder");
         Cli.Run("mount", array, inside, "--foreground").Fails(2, "inside the array folder");
+        string link = tmp.Combine("link");
+        Directory.CreateSymbolicLink(link, array);
+        Cli.Run("mount", array, Path.Combine(link, "mnt")).Fails(2, "inside the array folder");
 
         string mounts = File.ReadAllText("/proc/self/mountinfo");
         Assert.IsFalse(mounts.Contains("raidemu:" + array, StringComparison.Ordinal), mounts);
