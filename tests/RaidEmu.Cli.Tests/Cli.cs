@@ -7,16 +7,22 @@ internal static class Cli
 {
     private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
 
-    public static Result Run(params string[] args) => Pipe([], args);
+    public static Result Run(params string[] args) => Pipe(null, [], args);
+
+    /// <summary>Runs raidemu with <paramref name="workingDirectory"/> as its current directory (null: the test's).</summary>
+    public static Result RunIn(string? workingDirectory, params string[] args) => Pipe(workingDirectory, [], args);
 
     /// <summary>Runs raidemu with <paramref name="input"/> piped into its standard input, as `producer | raidemu ...` does.</summary>
-    public static Result Pipe(byte[] input, params string[] args)
+    public static Result Pipe(byte[] input, params string[] args) => Pipe(null, input, args);
+
+    private static Result Pipe(string? workingDirectory, byte[] input, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(s_dll);
         foreach (string arg in args)

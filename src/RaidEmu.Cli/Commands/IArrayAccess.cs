@@ -8,6 +8,9 @@ internal interface IArrayAccess
     /// <summary>Opens for changes (holding the folder's lock offline).</summary>
     ArrayHandle Open(string folder, string purpose, bool force = false);
 
+    /// <summary>Opens to read the volume: needs no write access (offline, the folder's lock is only shared).</summary>
+    ArrayHandle OpenToRead(string folder);
+
     /// <summary>Opens for reports only; works even on an array that could not start.</summary>
     ArrayHandle Inspect(string folder);
 

@@ -7,13 +7,20 @@ using RaidEmu.Live.Hosting;
 namespace RaidEmu.Cli.Commands;
 
 /// <summary>Inside a serving process: every command acts on the one live array (and power subsystem) it serves.</summary>
-internal sealed class LiveArrays(LiveHost host) : IArrayAccess
+/// <param name="host">The serving process's array.</param>
+/// <param name="readOnly">Served read-only: the volume's contents cannot be changed, through the control socket either.</param>
+internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
 {
     public LiveHost Host { get; } = host;
 
     public ArrayHandle Open(string folder, string purpose, bool force = false)
     {
         CheckFolder(folder);
+        if (readOnly && purpose == "write")
+        {
+            throw new ArrayRefusedException($"{Host.Folder} is served read-only; serve it without --read-only to write to it");
+        }
+
         var array = Host.Volume.Current;
         if (array == null && purpose == "start")
         {
@@ -24,6 +31,8 @@ internal sealed class LiveArrays(LiveHost host) : IArrayAccess
             ? throw new ArrayRefusedException($"the array is down: {Host.Volume.DownReason}")
             : new ArrayHandle(array, Host.Folder, live: true, () => { });
     }
+
+    public ArrayHandle OpenToRead(string folder) => Open(folder, "read");
 
     public ArrayHandle Inspect(string folder)
     {
@@ -52,7 +61,8 @@ internal sealed class LiveArrays(LiveHost host) : IArrayAccess
 
     private void CheckFolder(string requested)
     {
-        if (!string.Equals(Path.GetFullPath(requested).TrimEnd('/'), Path.GetFullPath(Host.Folder).TrimEnd('/'), StringComparison.Ordinal))
+        // The request's path is the client's, relative to the client's working directory.
+        if (!string.Equals(CommandContext.Current.Path(requested).TrimEnd('/'), Path.GetFullPath(Host.Folder).TrimEnd('/'), StringComparison.Ordinal))
         {
             throw new UsageException($"this process serves {Host.Folder}, not {requested}");
         }

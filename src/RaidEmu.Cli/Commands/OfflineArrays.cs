@@ -1,4 +1,5 @@
 using RaidEmu.Cli.Output;
+using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 using RaidEmu.Live.Hosting;
@@ -10,30 +11,22 @@ internal sealed class OfflineArrays : IArrayAccess
 {
     public static readonly OfflineArrays Instance = new();
 
-    public ArrayHandle Open(string folder, string purpose, bool force = false)
+    public ArrayHandle Open(string folder, string purpose, bool force = false) =>
+        Held(folder, () => ArrayLock.Acquire(folder, $"raidemu {purpose}"), () => ArrayFolder.Open(folder, force));
+
+    public ArrayHandle OpenToRead(string folder) => Held(folder, () => ArrayLock.AcquireShared(folder), () =>
     {
-        RequireFolder(folder);
-        if (PowerFolder.Read(folder) is { Rail: RailState.Off })
+        // Opened as for inspection (member files read-only), but refused as a start would be.
+        var array = ArrayFolder.Open(folder, inspect: true);
+        if (array.StartProblem is { } problem)
         {
-            throw LiveHost.NoPower(folder);
+            bool failed = array.State == ArrayState.Failed;
+            array.Dispose();
+            throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
         }
 
-        var folderLock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
-        try
-        {
-            var array = ArrayFolder.Open(folder, force);
-            return new ArrayHandle(array, folder, live: false, () =>
-            {
-                array.Dispose();
-                folderLock.Dispose();
-            });
-        }
-        catch
-        {
-            folderLock.Dispose();
-            throw;
-        }
-    }
+        return array;
+    });
 
     public ArrayHandle Inspect(string folder)
     {
@@ -55,6 +48,32 @@ internal sealed class OfflineArrays : IArrayAccess
         catch
         {
             folderLock?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an array with power on, holding <paramref name="take"/>'s lock until the handle is disposed.</summary>
+    private static ArrayHandle Held(string folder, Func<ArrayLock> take, Func<RaidArray> open)
+    {
+        RequireFolder(folder);
+        if (PowerFolder.Read(folder) is { Rail: RailState.Off })
+        {
+            throw LiveHost.NoPower(folder);
+        }
+
+        var folderLock = take();
+        try
+        {
+            var array = open();
+            return new ArrayHandle(array, folder, live: false, () =>
+            {
+                array.Dispose();
+                folderLock.Dispose();
+            });
+        }
+        catch
+        {
+            folderLock.Dispose();
             throw;
         }
     }

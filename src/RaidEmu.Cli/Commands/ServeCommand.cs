@@ -17,7 +17,6 @@ internal delegate ControlResponse ControlCommands(ControlRequest request, LiveAr
 /// <summary>serve and stop: a process that owns an array, exports it over NBD and runs CLI commands on it.</summary>
 internal static class ServeCommand
 {
-    public const string LogFileName = "serve.log";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
     public static int Run(ServeOptions o, ControlCommands commands)
@@ -25,7 +24,7 @@ internal static class ServeCommand
         var endPoint = ParseEndPoint(o);
         OfflineArrays.RequireFolder(o.Array);
         return o.Foreground
-            ? Host(o.Array, "serve", (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly), commands)
+            ? Host(o.Array, "serve", o.ReadOnly, (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly), commands)
             : StartInBackground(o.Array);
     }
 
@@ -38,8 +37,21 @@ internal static class ServeCommand
             throw new UsageException($"mount point {o.MountPoint} does not exist; create an empty directory first");
         }
 
+        // Checked before mounting: a mount inside the array would serve the array over its own files, and one
+        // over a directory in use would hide its files until unmounted (fusermount3 refuses it too).
+        string folder = Resolved(CommandContext.Current.Path(o.Array)) + "/";
+        if ((Resolved(mountPoint) + "/").StartsWith(folder, StringComparison.Ordinal))
+        {
+            throw new UsageException($"mount point {o.MountPoint} is inside the array folder {o.Array}; choose an empty directory outside it");
+        }
+
+        if (Directory.EnumerateFileSystemEntries(mountPoint).Any())
+        {
+            throw new UsageException($"mount point {o.MountPoint} is not empty; mounting would hide what it holds (choose an empty directory)");
+        }
+
         return o.Foreground
-            ? Host(o.Array, "mount", (volume, name) => FuseFrontend.Start(volume, name, o.Array, mountPoint, o.ReadOnly), commands)
+            ? Host(o.Array, "mount", o.ReadOnly, (volume, name) => FuseFrontend.Start(volume, name, o.Array, mountPoint, o.ReadOnly), commands)
             : StartInBackground(o.Array);
     }
 
@@ -92,11 +104,11 @@ internal static class ServeCommand
     /// Owns the array (its lock), serves it through <paramref name="start"/>'s front end and the control
     /// socket until stopped, then flushes and marks it clean. Recovery runs in the background throughout.
     /// </summary>
-    private static int Host(string folder, string purpose, Func<IBlockDevice, string, IFrontend> start, ControlCommands commands)
+    private static int Host(string folder, string purpose, bool readOnly, Func<IBlockDevice, string, IFrontend> start, ControlCommands commands)
     {
-        using var host = new LiveHost(folder, purpose);
+        using var host = new LiveHost(folder, purpose, locked: ServeLog.TakeOver);
         var server = new LiveServer(host);
-        var live = new LiveArrays(host);
+        var live = new LiveArrays(host, readOnly);
         var context = CommandContext.Current;
         server.Run(
             volume => start(volume, volume.Current!.Name),
@@ -111,53 +123,89 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Starts "serve --foreground" in a new session with its output in the folder's serve.log, and waits until it serves.</summary>
+    /// <summary>
+    /// Starts "serve --foreground" in a new session and waits until it serves. Its output goes to a file of
+    /// ours until it holds the lock, then to the folder's serve.log, where it announces itself with its pid.
+    /// </summary>
     private static int StartInBackground(string folder)
     {
-        string log = Path.Combine(folder, LogFileName);
-        File.WriteAllText(log, "");
-        var self = new List<string> { Environment.ProcessPath! };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        string log = Path.GetFullPath(Path.Combine(folder, ServeLog.FileName));
+        string early = Path.GetTempFileName();
+        try
         {
-            self.Add(typeof(ServeCommand).Assembly.Location);
-        }
-
-        self.AddRange(Environment.GetCommandLineArgs().Skip(1));
-        self.Add("--foreground");
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("exec setsid \"$@\" >>\"$LOG\" 2>&1 </dev/null");
-        info.ArgumentList.Add("sh");
-        foreach (string arg in self)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["LOG"] = log;
-        using var child = Process.Start(info)!;
-        var deadline = DateTime.UtcNow + s_startTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            string text = File.ReadAllText(log);
-            string? ready = text.Split('\n').FirstOrDefault(l => l.StartsWith("serving ", StringComparison.Ordinal));
-            if (ready != null && ControlClient.IsServed(folder))
+            var self = new List<string> { Environment.ProcessPath! };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             {
-                CommandContext.Current.Out.WriteLine(ready);
-                return ExitCodes.Ok;
+                self.Add(typeof(ServeCommand).Assembly.Location);
             }
 
-            if (child.HasExited)
+            self.AddRange(Environment.GetCommandLineArgs().Skip(1));
+            self.Add("--foreground");
+            var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("exec setsid \"$@\" >>\"$LOG\" 2>&1 </dev/null");
+            info.ArgumentList.Add("sh");
+            foreach (string arg in self)
             {
-                string last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit code {child.ExitCode}";
-                CommandContext.Current.Err.WriteLine(last.StartsWith("raidemu: ", StringComparison.Ordinal) ? last : $"raidemu: the server did not start: {last}");
-                return ExitCodes.Failed;
+                info.ArgumentList.Add(arg);
             }
 
-            Thread.Sleep(100);
-        }
+            info.Environment["LOG"] = early;
+            info.Environment[ServeLog.Variable] = log;
+            var started = DateTime.UtcNow;
+            using var child = Process.Start(info)!;
 
-        throw new IOException($"the server did not become ready within {s_startTimeout.TotalSeconds} s; see {log}");
+            // sh and setsid exec, so the server keeps the child's pid.
+            string mine = $"(pid {child.Id})";
+            var deadline = started + s_startTimeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                string? ready = Lines(log).FirstOrDefault(l => l.StartsWith("serving ", StringComparison.Ordinal) && l.Contains(mine, StringComparison.Ordinal));
+                if (ready != null && ControlClient.IsServed(folder))
+                {
+                    CommandContext.Current.Out.WriteLine(ready);
+                    return ExitCodes.Ok;
+                }
+
+                if (child.HasExited)
+                {
+                    // Refused before the lock: the reason is in our file; after it, in the log the server took over.
+                    string last = Lines(early).LastOrDefault()
+                        ?? (File.Exists(log) && File.GetLastWriteTimeUtc(log) >= started ? Lines(log).LastOrDefault() : null)
+                        ?? $"exit code {child.ExitCode}";
+                    CommandContext.Current.Err.WriteLine(last.StartsWith("raidemu: ", StringComparison.Ordinal) ? last : $"raidemu: the server did not start: {last}");
+                    return ExitCodes.Failed;
+                }
+
+                Thread.Sleep(100);
+            }
+
+            throw new IOException($"the server did not become ready within {s_startTimeout.TotalSeconds} s; see {log}");
+        }
+        finally
+        {
+            File.Delete(early);
+        }
     }
+
+    /// <summary>A full path with every symbolic link on it resolved, so that two names of one directory compare equal.</summary>
+    private static string Resolved(string fullPath)
+    {
+        string resolved = "/";
+        foreach (string part in fullPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            resolved = Path.Combine(resolved, part);
+            if (Directory.ResolveLinkTarget(resolved, returnFinalTarget: true) is { } target)
+            {
+                resolved = Resolved(target.FullName);
+            }
+        }
+
+        return resolved.TrimEnd('/');
+    }
+
+    private static string[] Lines(string path) =>
+        File.Exists(path) ? File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
 
     private static EndPoint ParseEndPoint(ServeOptions o)
     {
@@ -168,7 +216,12 @@ internal static class ServeCommand
 
         if (o.Socket != null)
         {
-            return new UnixDomainSocketEndPoint(CommandContext.Current.Path(o.Socket));
+            // sun_path holds 108 bytes with the terminating NUL.
+            string path = CommandContext.Current.Path(o.Socket);
+            int bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+            return bytes is > 0 and <= 107
+                ? new UnixDomainSocketEndPoint(path)
+                : throw new UsageException($"--socket {o.Socket}: a Unix socket path can be at most 107 bytes long, this one is {bytes}; choose a shorter one");
         }
 
         string text = o.Listen ?? "127.0.0.1:10809";

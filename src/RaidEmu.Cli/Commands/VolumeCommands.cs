@@ -35,7 +35,7 @@ internal static class VolumeCommands
     public static int Read(ReadOptions o)
     {
         long offset = Sizes.ParseOptional(o.Offset, "--offset", 0);
-        using var handle = CommandContext.Current.Arrays.Open(o.Array, "read");
+        using var handle = CommandContext.Current.Arrays.OpenToRead(o.Array);
         var array = handle.Array;
         long length = o.Length == null ? Math.Max(0, array.Length - offset) : Sizes.Parse(o.Length, "--length");
         CheckRange(offset, length, array.Length, "read", $"{length} bytes");

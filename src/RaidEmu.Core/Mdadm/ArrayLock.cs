@@ -1,8 +1,9 @@
 namespace RaidEmu.Core.Mdadm;
 
 /// <summary>
-/// Exclusive ownership of an array folder by one process (an flock on <c>.lock</c>, taken by .NET for
-/// FileShare.None). The owner's pid and command go to <c>.owner</c> so a refused process can say who holds it.
+/// Ownership of an array folder (an flock on <c>.lock</c>, taken by .NET from the FileShare asked for):
+/// exclusive for one process that changes the array, shared among processes that only read it. The
+/// exclusive owner's pid and command go to <c>.owner</c> so a refused process can say who holds it.
 /// The kernel drops the lock when the owner dies, so a crash never leaves the array locked.
 /// </summary>
 public sealed class ArrayLock : IDisposable
@@ -13,10 +14,13 @@ public sealed class ArrayLock : IDisposable
     /// <summary>File naming the owning process.</summary>
     public const string OwnerFileName = ".owner";
 
-    private readonly FileStream _lock;
-    private readonly string _ownerPath;
+    /// <summary>The errno (EWOULDBLOCK) .NET gives the IOException of a lock another process holds.</summary>
+    private const int WouldBlock = 11;
 
-    private ArrayLock(FileStream lockStream, string ownerPath)
+    private readonly FileStream? _lock;
+    private readonly string? _ownerPath;
+
+    private ArrayLock(FileStream? lockStream, string? ownerPath)
     {
         _lock = lockStream;
         _ownerPath = ownerPath;
@@ -32,14 +36,40 @@ public sealed class ArrayLock : IDisposable
         {
             stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (IOException ex) when (ex.HResult == WouldBlock)
         {
-            string owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath).Trim() : "another process";
-            throw new ArrayBusyException($"array {folder} is in use by {owner}; wait for it to finish or stop it");
+            throw Busy(folder);
+        }
+        catch (IOException ex)
+        {
+            // A read-only file system, for one: not another process's doing.
+            throw new IOException($"cannot lock array {folder} to change it: {ex.Message}", ex);
         }
 
         File.WriteAllText(ownerPath, $"process {Environment.ProcessId} ({purpose})");
         return new ArrayLock(stream, ownerPath);
+    }
+
+    /// <summary>
+    /// Takes the folder's lock shared, for reading only: readers do not exclude each other, and none reads
+    /// while a process changes the array. Needs no write access: on a read-only file system whose folder
+    /// holds no lock file, nobody can change the array, so there is nothing to hold.
+    /// </summary>
+    public static ArrayLock AcquireShared(string folder)
+    {
+        string lockPath = Path.Combine(folder, LockFileName);
+        try
+        {
+            return new ArrayLock(new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), null);
+        }
+        catch (FileNotFoundException)
+        {
+            return new ArrayLock(null, null);
+        }
+        catch (IOException ex) when (ex.HResult == WouldBlock)
+        {
+            throw Busy(folder);
+        }
     }
 
     /// <summary>Releases the folder.</summary>
@@ -47,13 +77,23 @@ public sealed class ArrayLock : IDisposable
     {
         try
         {
-            File.Delete(_ownerPath);
+            if (_ownerPath != null)
+            {
+                File.Delete(_ownerPath);
+            }
         }
         catch (IOException)
         {
             // The lock itself is what matters; a leftover owner file is only read while the lock is held.
         }
 
-        _lock.Dispose();
+        _lock?.Dispose();
+    }
+
+    private static ArrayBusyException Busy(string folder)
+    {
+        string ownerPath = Path.Combine(folder, OwnerFileName);
+        string owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath).Trim() : "another process";
+        return new ArrayBusyException($"array {folder} is in use by {owner}; wait for it to finish or stop it");
     }
 }

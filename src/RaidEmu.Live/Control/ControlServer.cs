@@ -41,6 +41,7 @@ public sealed class ControlServer : IAsyncDisposable
             server.ServeAsync,
             dropClients: false,
             drainLimit: TimeSpan.FromSeconds(10),
+            maxConnections: 64,
             bound: () => File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite));
         return server;
     }

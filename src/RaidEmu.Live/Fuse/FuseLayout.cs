@@ -10,6 +10,13 @@ internal static class FuseLayout
     public const int OperationCount = 42;
 
     public const int GetAttr = 0;
+    public const int Mknod = 2;
+    public const int Mkdir = 3;
+    public const int Unlink = 4;
+    public const int Rmdir = 5;
+    public const int Symlink = 6;
+    public const int Rename = 7;
+    public const int Link = 8;
     public const int Chmod = 9;
     public const int Chown = 10;
     public const int Truncate = 11;
@@ -21,6 +28,7 @@ internal static class FuseLayout
     public const int Release = 17;
     public const int Fsync = 18;
     public const int ReadDir = 24;
+    public const int Create = 30;
     public const int Utimens = 32;
     public const int Fallocate = 39;
 

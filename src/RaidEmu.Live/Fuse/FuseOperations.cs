@@ -6,10 +6,13 @@ namespace RaidEmu.Live.Fuse;
 /// <summary>
 /// The fuse_operations libfuse calls for a one-image file system. They are static (libfuse holds plain
 /// function pointers); each finds its <see cref="FuseMount"/> through the private data of the fuse context.
-/// Unlisted operations stay NULL, which libfuse answers with ENOSYS.
+/// The file system holds one file of fixed name, mode and owner: what would change that is refused, as
+/// a read-only directory refuses it (EACCES for new names, EPERM for changes to the image). Other
+/// unlisted operations stay NULL, which libfuse answers with ENOSYS.
 /// </summary>
 internal static unsafe class FuseOperations
 {
+    private const int EPERM = 1;
     private const int ENOENT = 2;
     private const int EIO = 5;
     private const int EACCES = 13;
@@ -23,8 +26,16 @@ internal static unsafe class FuseOperations
     {
         new Span<nint>(operations, FuseLayout.OperationCount).Clear();
         operations[FuseLayout.GetAttr] = (delegate* unmanaged[Cdecl]<byte*, byte*, void*, int>)&GetAttr;
+        operations[FuseLayout.Mknod] = (delegate* unmanaged[Cdecl]<byte*, uint, ulong, int>)&Mknod;
+        operations[FuseLayout.Mkdir] = (delegate* unmanaged[Cdecl]<byte*, uint, int>)&Mkdir;
+        operations[FuseLayout.Unlink] = (delegate* unmanaged[Cdecl]<byte*, int>)&Unlink;
+        operations[FuseLayout.Rmdir] = (delegate* unmanaged[Cdecl]<byte*, int>)&Unlink;
+        operations[FuseLayout.Symlink] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Symlink;
+        operations[FuseLayout.Rename] = (delegate* unmanaged[Cdecl]<byte*, byte*, uint, int>)&Rename;
+        operations[FuseLayout.Link] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Link;
         operations[FuseLayout.Chmod] = (delegate* unmanaged[Cdecl]<byte*, uint, void*, int>)&Chmod;
         operations[FuseLayout.Chown] = (delegate* unmanaged[Cdecl]<byte*, uint, uint, void*, int>)&Chown;
+        operations[FuseLayout.Create] = (delegate* unmanaged[Cdecl]<byte*, uint, byte*, int>)&Create;
         operations[FuseLayout.Truncate] = (delegate* unmanaged[Cdecl]<byte*, long, void*, int>)&Truncate;
         operations[FuseLayout.Open] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Open;
         operations[FuseLayout.Read] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
@@ -185,10 +196,32 @@ internal static unsafe class FuseOperations
     private static int Utimens(byte* path, void* times, void* fileInfo) => 0;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Chmod(byte* path, uint mode, void* fileInfo) => 0;
+    private static int Chmod(byte* path, uint mode, void* fileInfo) => -EPERM;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Chown(byte* path, uint uid, uint gid, void* fileInfo) => 0;
+    private static int Chown(byte* path, uint uid, uint gid, void* fileInfo) => -EPERM;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Create(byte* path, uint mode, byte* fileInfo) => -EACCES;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Mknod(byte* path, uint mode, ulong device) => -EACCES;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Mkdir(byte* path, uint mode) => -EACCES;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Symlink(byte* target, byte* path) => -EACCES;
+
+    // Unlink and rmdir alike: the image and the root stay.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Unlink(byte* path) => -EPERM;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Rename(byte* from, byte* to, uint flags) => -EPERM;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Link(byte* from, byte* to) => -EPERM;
 
     /// <summary>Callbacks run on libfuse's threads: an exception escaping would kill the process, so every one becomes -EIO.</summary>
     private static int Guard(Func<FuseMount, int> body)

@@ -24,13 +24,17 @@ public sealed class LiveHost : IDisposable
     private long _lastBytes;
     private List<PowerCutDevice> _disks = [];
 
-    /// <summary>Takes the folder's lock and starts the array; refused when its power rail is off.</summary>
-    public LiveHost(string folder, string purpose)
+    /// <summary>
+    /// Takes the folder's lock and starts the array; refused when its power rail is off. <paramref name="locked"/>
+    /// runs as soon as the lock is held, before anything else is opened.
+    /// </summary>
+    public LiveHost(string folder, string purpose, Action? locked = null)
     {
         Folder = folder;
         _lock = ArrayLock.Acquire(folder, $"raidemu {purpose}");
         try
         {
+            locked?.Invoke();
             _log = new EventLog(ArrayFolder.EventLogPath(folder));
             _seed = int.TryParse(Environment.GetEnvironmentVariable("RAIDEMU_POWER_SEED"), out int seed) ? seed : 42;
             var array = OpenArray(force: false, startSync: true);
@@ -96,18 +100,30 @@ public sealed class LiveHost : IDisposable
     public void Dispose()
     {
         _activity?.Dispose();
-        lock (_gate)
+        try
         {
-            Power.RailChanged -= OnRail;
-            PowerFolder.Save(Folder, Power);
-            if (Volume.Current is { } array)
+            lock (_gate)
             {
-                array.Flush();
-                array.Dispose();
+                Power.RailChanged -= OnRail;
+                PowerFolder.Save(Folder, Power);
+                if (Volume.Current is { } array)
+                {
+                    try
+                    {
+                        array.Flush();
+                    }
+                    finally
+                    {
+                        array.Dispose();
+                    }
+                }
             }
         }
-
-        _lock.Dispose();
+        finally
+        {
+            // Whatever the flush met, the folder is released.
+            _lock.Dispose();
+        }
     }
 
     private RaidArray OpenArray(bool force, bool startSync)

@@ -45,10 +45,21 @@ public sealed class LiveServer(LiveHost host)
         void OnSignal(PosixSignalContext signal)
         {
             signal.Cancel = true;
-            if (!TryStop(out string problem))
+            string problem;
+            try
             {
-                stillServing(problem);
+                if (TryStop(out problem))
+                {
+                    return;
+                }
             }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or AggregateException)
+            {
+                // A signal handler that throws ends the process with a stack trace and the array dirty.
+                problem = ex.Message;
+            }
+
+            stillServing(problem);
         }
 
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);

@@ -6,10 +6,12 @@ namespace RaidEmu.Live.Nbd;
 /// <summary>What the server exports: the device, the name clients ask for, and whether it takes writes.</summary>
 internal sealed record NbdExport(IBlockDevice Device, string Name, bool ReadOnly)
 {
-    /// <summary>The transmission flags announced in the handshake: what the transmission phase supports.</summary>
-    public ushort TransmissionFlags =>
-        (ushort)(TransHasFlags | TransSendFlush | TransSendFua | TransSendTrim | TransSendWriteZeroes | TransCanMultiConn
-            | (ReadOnly ? TransReadOnly : 0));
+    /// <summary>
+    /// The transmission flags announced in the handshake: what the transmission phase supports. A read-only
+    /// export announces nothing that writes (FUA, TRIM, WRITE_ZEROES), as the NBD protocol asks.
+    /// </summary>
+    public ushort TransmissionFlags => (ushort)(TransHasFlags | TransSendFlush | TransCanMultiConn
+        | (ReadOnly ? TransReadOnly : TransSendFua | TransSendTrim | TransSendWriteZeroes));
 
     /// <summary>An empty name selects the default export, which is this one.</summary>
     public bool Matches(string name) => name.Length == 0 || name == Name;

@@ -6,83 +6,100 @@ namespace RaidEmu.Live.Nbd;
 
 /// <summary>
 /// The fixed-newstyle handshake of one connection: the greeting, then options (EXPORT_NAME, INFO, GO,
-/// LIST, ABORT) until the client picks the export or leaves.
+/// LIST, ABORT) until the client picks the export or leaves. Option data is read into one pooled buffer.
 /// </summary>
 internal sealed class NbdHandshake(Stream stream, NbdExport export)
 {
+    /// <summary>No option the server understands needs more; a longer one ends the connection.</summary>
+    private const int MaxOptionLength = 64 * 1024;
+
+    private readonly byte[] _head = new byte[20];
     private bool _noZeroes;
 
     /// <summary>True when the client chose the export and transmission begins; false when it left or broke the protocol.</summary>
     public async Task<bool> RunAsync(CancellationToken ct)
     {
-        var hello = new byte[18];
-        BinaryPrimitives.WriteUInt64BigEndian(hello, InitMagic);
-        BinaryPrimitives.WriteUInt64BigEndian(hello.AsSpan(8), OptionMagic);
-        BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(16), FlagFixedNewstyle | FlagNoZeroes);
-        await stream.WriteAsync(hello, ct).ConfigureAwait(false);
+        BinaryPrimitives.WriteUInt64BigEndian(_head, InitMagic);
+        BinaryPrimitives.WriteUInt64BigEndian(_head.AsSpan(8), OptionMagic);
+        BinaryPrimitives.WriteUInt16BigEndian(_head.AsSpan(16), FlagFixedNewstyle | FlagNoZeroes);
+        await stream.WriteAsync(_head.AsMemory(0, 18), ct).ConfigureAwait(false);
 
-        var flags = await ReadExactAsync(4, ct).ConfigureAwait(false);
-        uint clientFlags = BinaryPrimitives.ReadUInt32BigEndian(flags);
+        await stream.ReadExactlyAsync(_head.AsMemory(0, 4), ct).ConfigureAwait(false);
+        uint clientFlags = BinaryPrimitives.ReadUInt32BigEndian(_head);
         if ((clientFlags & ~3u) != 0)
         {
             return false;
         }
 
         _noZeroes = (clientFlags & FlagNoZeroes) != 0;
-        while (true)
+        var buffer = NbdBuffers.Rent();
+        try
         {
-            var head = await ReadExactAsync(16, ct).ConfigureAwait(false);
-            if (BinaryPrimitives.ReadUInt64BigEndian(head) != OptionMagic)
+            while (true)
             {
-                return false;
-            }
-
-            uint option = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(8));
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(12));
-            if (length > 64 * 1024)
-            {
-                return false;
-            }
-
-            var data = await ReadExactAsync((int)length, ct).ConfigureAwait(false);
-            switch (option)
-            {
-                case OptExportName:
-                    if (!export.Matches(Encoding.UTF8.GetString(data)))
-                    {
-                        return false;
-                    }
-
-                    var reply = new byte[_noZeroes ? 10 : 134];
-                    BinaryPrimitives.WriteUInt64BigEndian(reply, (ulong)export.Device.Length);
-                    BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(8), export.TransmissionFlags);
-                    await stream.WriteAsync(reply, ct).ConfigureAwait(false);
-                    return true;
-                case OptAbort:
-                    await ReplyAsync(option, RepAck, [], ct).ConfigureAwait(false);
+                await stream.ReadExactlyAsync(_head.AsMemory(0, 16), ct).ConfigureAwait(false);
+                if (BinaryPrimitives.ReadUInt64BigEndian(_head) != OptionMagic)
+                {
                     return false;
-                case OptList:
-                    await ListAsync(data, ct).ConfigureAwait(false);
-                    break;
-                case OptInfo or OptGo:
-                    if (await InfoAsync(option, data, ct).ConfigureAwait(false) && option == OptGo)
-                    {
-                        return true;
-                    }
+                }
 
-                    break;
-                default:
-                    await ReplyAsync(option, RepErrUnsup, [], ct).ConfigureAwait(false);
-                    break;
+                uint option = BinaryPrimitives.ReadUInt32BigEndian(_head.AsSpan(8));
+                uint length = BinaryPrimitives.ReadUInt32BigEndian(_head.AsSpan(12));
+                if (length > MaxOptionLength)
+                {
+                    return false;
+                }
+
+                var data = buffer.AsMemory(0, (int)length);
+                await stream.ReadExactlyAsync(data, ct).ConfigureAwait(false);
+                bool? chosen = await OptionAsync(option, data, ct).ConfigureAwait(false);
+                if (chosen is { } result)
+                {
+                    return result;
+                }
             }
+        }
+        finally
+        {
+            NbdBuffers.Return(buffer);
         }
     }
 
-    private async Task ListAsync(byte[] data, CancellationToken ct)
+    /// <summary>Answers one option: true when transmission begins, false when the connection ends, null to go on.</summary>
+    private async Task<bool?> OptionAsync(uint option, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        switch (option)
+        {
+            case OptExportName:
+                if (!export.Matches(Encoding.UTF8.GetString(data.Span)))
+                {
+                    return false;
+                }
+
+                var reply = new byte[_noZeroes ? 10 : 134];
+                BinaryPrimitives.WriteUInt64BigEndian(reply, (ulong)export.Device.Length);
+                BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(8), export.TransmissionFlags);
+                await stream.WriteAsync(reply, ct).ConfigureAwait(false);
+                return true;
+            case OptAbort:
+                await ReplyAsync(option, RepAck, default, ct).ConfigureAwait(false);
+                return false;
+            case OptList:
+                await ListAsync(data, ct).ConfigureAwait(false);
+                return null;
+            case OptInfo or OptGo:
+                return await InfoAsync(option, data, ct).ConfigureAwait(false) && option == OptGo ? true : null;
+            default:
+                await ReplyAsync(option, RepErrUnsup, default, ct).ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private async Task ListAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         if (data.Length != 0)
         {
-            await ReplyAsync(OptList, RepErrInvalid, [], ct).ConfigureAwait(false);
+            await ReplyAsync(OptList, RepErrInvalid, default, ct).ConfigureAwait(false);
             return;
         }
 
@@ -91,31 +108,20 @@ internal sealed class NbdHandshake(Stream stream, NbdExport export)
         BinaryPrimitives.WriteUInt32BigEndian(entry, (uint)name.Length);
         name.CopyTo(entry, 4);
         await ReplyAsync(OptList, RepServer, entry, ct).ConfigureAwait(false);
-        await ReplyAsync(OptList, RepAck, [], ct).ConfigureAwait(false);
+        await ReplyAsync(OptList, RepAck, default, ct).ConfigureAwait(false);
     }
 
-    /// <summary>INFO and GO: describe the export; returns false when the name is unknown or the request malformed.</summary>
-    private async Task<bool> InfoAsync(uint option, byte[] data, CancellationToken ct)
+    /// <summary>
+    /// INFO and GO: describe the export; false when the name is unknown or the request malformed. The data
+    /// is a 32-bit name length, the name, a 16-bit count and that many 16-bit info requests, and nothing else.
+    /// </summary>
+    private async Task<bool> InfoAsync(uint option, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        if (data.Length < 6)
+        var request = Parse(data.Span);
+        if (request is not var (name, wantsBlockSize))
         {
-            await ReplyAsync(option, RepErrInvalid, [], ct).ConfigureAwait(false);
+            await ReplyAsync(option, RepErrInvalid, default, ct).ConfigureAwait(false);
             return false;
-        }
-
-        int nameLength = (int)BinaryPrimitives.ReadUInt32BigEndian(data);
-        if (nameLength > data.Length - 6)
-        {
-            await ReplyAsync(option, RepErrInvalid, [], ct).ConfigureAwait(false);
-            return false;
-        }
-
-        string name = Encoding.UTF8.GetString(data, 4, nameLength);
-        int count = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(4 + nameLength));
-        var requests = new List<ushort>();
-        for (int i = 0; i < count && 6 + nameLength + (2 * i) + 2 <= data.Length; i++)
-        {
-            requests.Add(BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(6 + nameLength + (2 * i))));
         }
 
         if (!export.Matches(name))
@@ -129,7 +135,7 @@ internal sealed class NbdHandshake(Stream stream, NbdExport export)
         BinaryPrimitives.WriteUInt64BigEndian(info.AsSpan(2), (ulong)export.Device.Length);
         BinaryPrimitives.WriteUInt16BigEndian(info.AsSpan(10), export.TransmissionFlags);
         await ReplyAsync(option, RepInfo, info, ct).ConfigureAwait(false);
-        if (requests.Contains(InfoBlockSize))
+        if (wantsBlockSize)
         {
             var sizes = new byte[14];
             BinaryPrimitives.WriteUInt16BigEndian(sizes, InfoBlockSize);
@@ -139,25 +145,50 @@ internal sealed class NbdHandshake(Stream stream, NbdExport export)
             await ReplyAsync(option, RepInfo, sizes, ct).ConfigureAwait(false);
         }
 
-        await ReplyAsync(option, RepAck, [], ct).ConfigureAwait(false);
+        await ReplyAsync(option, RepAck, default, ct).ConfigureAwait(false);
         return true;
     }
 
-    private async Task ReplyAsync(uint option, uint type, byte[] data, CancellationToken ct)
+    /// <summary>The export name and whether block sizes were asked for; null when the lengths do not add up.</summary>
+    private static (string Name, bool WantsBlockSize)? Parse(ReadOnlySpan<byte> data)
     {
-        var head = new byte[20];
-        BinaryPrimitives.WriteUInt64BigEndian(head, ReplyMagic);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(8), option);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(12), type);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(16), (uint)data.Length);
-        await stream.WriteAsync(head, ct).ConfigureAwait(false);
-        await stream.WriteAsync(data, ct).ConfigureAwait(false);
+        if (data.Length < 6)
+        {
+            return null;
+        }
+
+        uint nameLength = BinaryPrimitives.ReadUInt32BigEndian(data);
+        if (nameLength > (uint)(data.Length - 6))
+        {
+            return null;
+        }
+
+        var rest = data[(4 + (int)nameLength)..];
+        int count = BinaryPrimitives.ReadUInt16BigEndian(rest);
+        if (rest.Length != 2 + (2 * count))
+        {
+            return null;
+        }
+
+        bool wantsBlockSize = false;
+        for (int i = 0; i < count; i++)
+        {
+            wantsBlockSize |= BinaryPrimitives.ReadUInt16BigEndian(rest[(2 + (2 * i))..]) == InfoBlockSize;
+        }
+
+        return (Encoding.UTF8.GetString(data.Slice(4, (int)nameLength)), wantsBlockSize);
     }
 
-    private async Task<byte[]> ReadExactAsync(int count, CancellationToken ct)
+    private async Task ReplyAsync(uint option, uint type, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        var buffer = new byte[count];
-        await stream.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
-        return buffer;
+        BinaryPrimitives.WriteUInt64BigEndian(_head, ReplyMagic);
+        BinaryPrimitives.WriteUInt32BigEndian(_head.AsSpan(8), option);
+        BinaryPrimitives.WriteUInt32BigEndian(_head.AsSpan(12), type);
+        BinaryPrimitives.WriteUInt32BigEndian(_head.AsSpan(16), (uint)data.Length);
+        await stream.WriteAsync(_head, ct).ConfigureAwait(false);
+        if (!data.IsEmpty)
+        {
+            await stream.WriteAsync(data, ct).ConfigureAwait(false);
+        }
     }
 }

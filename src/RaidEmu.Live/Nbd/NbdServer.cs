@@ -7,10 +7,18 @@ namespace RaidEmu.Live.Nbd;
 
 /// <summary>
 /// An NBD server exporting one block device (fixed newstyle; INFO, GO, EXPORT_NAME, LIST, ABORT; READ,
-/// WRITE, FLUSH, TRIM, WRITE_ZEROES, DISC; FUA honoured; several connections at once).
+/// WRITE, FLUSH, TRIM, WRITE_ZEROES, DISC; FUA honoured; several connections at once). Whatever clients do,
+/// it stays bounded: at most <see cref="MaxConnections"/> connections, each moving its payloads through one
+/// pooled buffer, and a handshake must end within <see cref="HandshakeTimeout"/>.
 /// </summary>
 public sealed class NbdServer : IAsyncDisposable
 {
+    /// <summary>Connections open at once; more are closed as soon as they are accepted.</summary>
+    public const int MaxConnections = 512;
+
+    /// <summary>How long a client may take to choose the export (qemu-nbd allows the same).</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly NbdExport _export;
     private AcceptLoop? _accept;
 
@@ -27,7 +35,7 @@ public sealed class NbdServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         var server = new NbdServer(new NbdExport(device, exportName, readOnly));
-        server._accept = AcceptLoop.Start(endPoint, server.ServeAsync, dropClients: true, drainLimit: Timeout.InfiniteTimeSpan);
+        server._accept = AcceptLoop.Start(endPoint, server.ServeAsync, dropClients: true, drainLimit: Timeout.InfiniteTimeSpan, MaxConnections);
         return server;
     }
 
@@ -41,20 +49,22 @@ public sealed class NbdServer : IAsyncDisposable
         var stream = new NetworkStream(client, ownsSocket: true);
         try
         {
-            if (await new NbdHandshake(stream, _export).RunAsync(stopping).ConfigureAwait(false))
+            bool chosen;
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                handshake.CancelAfter(HandshakeTimeout);
+                chosen = await new NbdHandshake(stream, _export).RunAsync(handshake.Token).ConfigureAwait(false);
+            }
+
+            if (chosen)
             {
                 await new NbdTransmission(stream, _export).RunAsync(stopping).ConfigureAwait(false);
             }
         }
-        catch (EndOfStreamException)
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException or SocketException)
         {
-            // fio closes its probe connection without NBD_CMD_DISC: an ordinary end.
-        }
-        catch (IOException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
+            // The client left (fio closes its probe connection without NBD_CMD_DISC), was too slow, or the
+            // server is stopping: an ordinary end of this connection.
         }
         finally
         {

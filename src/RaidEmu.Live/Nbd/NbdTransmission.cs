@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using static RaidEmu.Live.Nbd.NbdProtocol;
 
@@ -7,11 +6,13 @@ namespace RaidEmu.Live.Nbd;
 /// <summary>
 /// The transmission phase of one connection: requests served in order with simple replies. Several
 /// connections run at once; the array's stripe locks keep their writes consistent. A client that connected
-/// before the export lost power is dropped, as a rebooted server would drop it.
+/// before the export lost power is dropped, as a rebooted server would drop it. Payloads move through one
+/// pooled buffer of <see cref="NbdBuffers.Size"/> bytes at a time, whatever the request's length.
 /// </summary>
 internal sealed class NbdTransmission(Stream stream, NbdExport export)
 {
     private readonly byte[] _header = new byte[28];
+    private readonly byte[] _reply = new byte[16];
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -21,113 +22,143 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export)
             await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
 
             // The export lost power since this client connected: drop it, as a rebooted server would.
-            if (((export.Device as IPowerCycledDevice)?.PowerCycle ?? 0) != cycle)
+            if (((export.Device as IPowerCycledDevice)?.PowerCycle ?? 0) != cycle
+                || BinaryPrimitives.ReadUInt32BigEndian(_header) != RequestMagic)
             {
                 return;
             }
 
-            if (BinaryPrimitives.ReadUInt32BigEndian(_header) != RequestMagic)
-            {
-                return;
-            }
-
-            ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(4));
+            // Only a request that moves data holds a buffer, and only while it runs: idle connections hold none.
             ushort type = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(6));
-            ulong cookie = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(8));
-            ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(16));
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(24));
-            switch (type)
+            var buffer = type is CmdRead or CmdWrite or CmdWriteZeroes ? NbdBuffers.Rent() : null;
+            try
             {
-                case CmdDisconnect:
+                if (!await ServeAsync(type, buffer!, ct).ConfigureAwait(false))
+                {
                     return;
-                case CmdRead:
-                    await ReadAsync(cookie, offset, length, ct).ConfigureAwait(false);
-                    break;
-                case CmdWrite:
-                    if (!await WriteAsync(cookie, flags, offset, length, ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    break;
-                case CmdFlush:
-                    await SimpleReplyAsync(cookie, Guard(() => export.Device.Flush()), ct).ConfigureAwait(false);
-                    break;
-                case CmdTrim:
-                    // The data of a trimmed range becomes unspecified; keeping it is a valid answer.
-                    await SimpleReplyAsync(cookie, export.ReadOnly ? EPerm : InRange(offset, length) ? 0 : EInval, ct).ConfigureAwait(false);
-                    break;
-                case CmdWriteZeroes:
-                    uint error = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : Guard(() => WriteZeroes((long)offset, length, flags));
-                    await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
-                    break;
-                default:
-                    await SimpleReplyAsync(cookie, EInval, ct).ConfigureAwait(false);
-                    break;
+                }
+            }
+            finally
+            {
+                if (buffer != null)
+                {
+                    NbdBuffers.Return(buffer);
+                }
             }
         }
     }
 
-    private async Task ReadAsync(ulong cookie, ulong offset, uint length, CancellationToken ct)
+    /// <summary>Serves the request in the header; false when the connection must end.</summary>
+    private async Task<bool> ServeAsync(ushort type, byte[] buffer, CancellationToken ct)
+    {
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(4));
+        ulong cookie = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(8));
+        ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(16));
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(24));
+        switch (type)
+        {
+            case CmdDisconnect:
+                return false;
+            case CmdRead:
+                return await ReadAsync(buffer, cookie, offset, length, ct).ConfigureAwait(false);
+            case CmdWrite:
+                return await WriteAsync(buffer, cookie, flags, offset, length, ct).ConfigureAwait(false);
+            case CmdFlush:
+                await SimpleReplyAsync(cookie, Guard(() => export.Device.Flush()), ct).ConfigureAwait(false);
+                return true;
+            case CmdTrim:
+                // The data of a trimmed range becomes unspecified; keeping it is a valid answer.
+                await SimpleReplyAsync(cookie, export.ReadOnly ? EPerm : InRange(offset, length) ? 0 : EInval, ct).ConfigureAwait(false);
+                return true;
+            case CmdWriteZeroes:
+                uint error = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : Guard(() => WriteZeroes(buffer, (long)offset, length, flags));
+                await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
+                return true;
+            default:
+                await SimpleReplyAsync(cookie, EInval, ct).ConfigureAwait(false);
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// With simple replies the error goes in the header, before the data: the first piece is read before
+    /// the header goes out. A later piece that fails cannot be reported, so the connection ends, which the
+    /// client sees as a failed read.
+    /// </summary>
+    private async Task<bool> ReadAsync(byte[] buffer, ulong cookie, ulong offset, uint length, CancellationToken ct)
     {
         if (length > MaxPayload || !InRange(offset, length))
         {
             await SimpleReplyAsync(cookie, EInval, ct).ConfigureAwait(false);
-            return;
+            return true;
         }
 
-        // With simple replies a read cannot fail once its header is out, so the data is read first.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
+        int first = (int)Math.Min(buffer.Length, length);
+        uint error = Guard(() => export.Device.Read((long)offset, buffer.AsSpan(0, first)));
+        await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
+        if (error != 0)
         {
-            uint error = Guard(() => export.Device.Read((long)offset, buffer.AsSpan(0, (int)length)));
-            await SimpleReplyAsync(cookie, error, ct, error == 0 ? buffer.AsMemory(0, (int)length) : default).ConfigureAwait(false);
+            return true;
         }
-        finally
+
+        await stream.WriteAsync(buffer.AsMemory(0, first), ct).ConfigureAwait(false);
+        for (long done = first; done < length;)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            int n = (int)Math.Min(buffer.Length, length - done);
+            long at = (long)offset + done;
+            if (Guard(() => export.Device.Read(at, buffer.AsSpan(0, n))) != 0)
+            {
+                return false;
+            }
+
+            await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            done += n;
         }
+
+        return true;
     }
 
-    /// <summary>Returns false when the payload is too large to consume and the connection must drop.</summary>
-    private async Task<bool> WriteAsync(ulong cookie, ushort flags, ulong offset, uint length, CancellationToken ct)
+    /// <summary>
+    /// The payload is always consumed, piece by piece, whatever the answer; each piece is written as it
+    /// arrives. False when the payload is larger than any client may send and the connection must drop.
+    /// </summary>
+    private async Task<bool> WriteAsync(byte[] buffer, ulong cookie, ushort flags, ulong offset, uint length, CancellationToken ct)
     {
         if (length > MaxPayload)
         {
             return false;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            // The payload is always consumed, whatever the answer.
-            await stream.ReadExactlyAsync(buffer.AsMemory(0, (int)length), ct).ConfigureAwait(false);
-            uint error = export.ReadOnly ? EPerm
-                : !InRange(offset, length) ? ENoSpc
-                : Guard(() =>
-                {
-                    export.Device.Write((long)offset, buffer.AsSpan(0, (int)length));
-                    if ((flags & CmdFlagFua) != 0)
-                    {
-                        export.Device.Flush();
-                    }
-                });
-            await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void WriteZeroes(long offset, uint length, ushort flags)
-    {
-        var zeros = new byte[Math.Min(length, 1024 * 1024)];
+        uint error = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : 0;
         for (long done = 0; done < length;)
         {
-            int n = (int)Math.Min(zeros.Length, length - done);
-            export.Device.Write(offset + done, zeros.AsSpan(0, n));
+            int n = (int)Math.Min(buffer.Length, length - done);
+            long at = (long)offset + done;
+            await stream.ReadExactlyAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            if (error == 0)
+            {
+                error = Guard(() => export.Device.Write(at, buffer.AsSpan(0, n)));
+            }
+
+            done += n;
+        }
+
+        if (error == 0 && (flags & CmdFlagFua) != 0)
+        {
+            error = Guard(() => export.Device.Flush());
+        }
+
+        await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private void WriteZeroes(byte[] buffer, long offset, uint length, ushort flags)
+    {
+        Array.Clear(buffer);
+        for (long done = 0; done < length;)
+        {
+            int n = (int)Math.Min(buffer.Length, length - done);
+            export.Device.Write(offset + done, buffer.AsSpan(0, n));
             done += n;
         }
 
@@ -139,6 +170,10 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export)
 
     private bool InRange(ulong offset, uint length) => offset <= (ulong)export.Device.Length && length <= (ulong)export.Device.Length - offset;
 
+    /// <summary>
+    /// An I/O error becomes EIO for this request. So does a file closed under the request (the power was
+    /// cut while it ran) or an array that stopped: the client gets an error, never the server.
+    /// </summary>
     private static uint Guard(Action action)
     {
         try
@@ -146,22 +181,17 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export)
             action();
             return 0;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             return EIo;
         }
     }
 
-    private async Task SimpleReplyAsync(ulong cookie, uint error, CancellationToken ct, ReadOnlyMemory<byte> data = default)
+    private async Task SimpleReplyAsync(ulong cookie, uint error, CancellationToken ct)
     {
-        var head = new byte[16];
-        BinaryPrimitives.WriteUInt32BigEndian(head, SimpleReplyMagic);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(4), error);
-        BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(8), cookie);
-        await stream.WriteAsync(head, ct).ConfigureAwait(false);
-        if (!data.IsEmpty)
-        {
-            await stream.WriteAsync(data, ct).ConfigureAwait(false);
-        }
+        BinaryPrimitives.WriteUInt32BigEndian(_reply, SimpleReplyMagic);
+        BinaryPrimitives.WriteUInt32BigEndian(_reply.AsSpan(4), error);
+        BinaryPrimitives.WriteUInt64BigEndian(_reply.AsSpan(8), cookie);
+        await stream.WriteAsync(_reply, ct).ConfigureAwait(false);
     }
 }

@@ -5,7 +5,10 @@ namespace RaidEmu.Live.Sockets;
 
 /// <summary>
 /// The listening half of the control socket and the NBD server: accepts connections and serves each on its
-/// own task until stopped, then removes a Unix socket's file.
+/// own task until stopped, then removes a Unix socket's file. A connection is forgotten as soon as it ends.
+/// With <c>maxConnections</c> open, the loop stops accepting until one ends: new clients wait in the
+/// kernel's backlog (bounded by the system) instead of costing the server memory, and a storm of
+/// connections that end at once only delays them. Whatever a connection's task throws ends that connection only.
 /// </summary>
 internal sealed class AcceptLoop : IAsyncDisposable
 {
@@ -13,19 +16,24 @@ internal sealed class AcceptLoop : IAsyncDisposable
     private readonly Func<Socket, CancellationToken, Task> _serve;
     private readonly bool _dropClients;
     private readonly TimeSpan _drainLimit;
+    private readonly SemaphoreSlim _slots;
     private readonly string? _unixPath;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(Socket Client, Task Serving)> _connections = [];
+    private readonly Dictionary<long, Socket> _open = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
+    private long _nextId;
+    private bool _stopping;
 
-    private AcceptLoop(Socket listener, Func<Socket, CancellationToken, Task> serve, bool dropClients, TimeSpan drainLimit)
+    private AcceptLoop(Socket listener, Func<Socket, CancellationToken, Task> serve, bool dropClients, TimeSpan drainLimit, int maxConnections)
     {
         _listener = listener;
         _serve = serve;
         _dropClients = dropClients;
         _drainLimit = drainLimit;
+        _slots = new SemaphoreSlim(maxConnections);
         _unixPath = (listener.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
-        _loop = RunAsync();
+        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Where the loop listens.</summary>
@@ -37,7 +45,12 @@ internal sealed class AcceptLoop : IAsyncDisposable
     /// connections; otherwise they get up to <paramref name="drainLimit"/> to finish.
     /// </summary>
     public static AcceptLoop Start(
-        EndPoint endPoint, Func<Socket, CancellationToken, Task> serve, bool dropClients, TimeSpan drainLimit, Action? bound = null)
+        EndPoint endPoint,
+        Func<Socket, CancellationToken, Task> serve,
+        bool dropClients,
+        TimeSpan drainLimit,
+        int maxConnections,
+        Action? bound = null)
     {
         var listener = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
@@ -46,7 +59,10 @@ internal sealed class AcceptLoop : IAsyncDisposable
         {
             listener.Bind(endPoint);
             bound?.Invoke();
-            listener.Listen(16);
+
+            // The system's largest backlog: a burst of connections waits to be accepted instead of being
+            // dropped, which would cost each client a second for its SYN to be sent again.
+            listener.Listen();
         }
         catch
         {
@@ -54,7 +70,7 @@ internal sealed class AcceptLoop : IAsyncDisposable
             throw;
         }
 
-        return new AcceptLoop(listener, serve, dropClients, drainLimit);
+        return new AcceptLoop(listener, serve, dropClients, drainLimit, maxConnections);
     }
 
     private async Task RunAsync()
@@ -64,17 +80,62 @@ internal sealed class AcceptLoop : IAsyncDisposable
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
+                try
+                {
+                    client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _slots.Release();
+                    throw;
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
-                return;
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // A connection reset in the backlog, or no descriptor left for now: keep listening, without spinning.
+                await Task.Delay(10).ConfigureAwait(false);
+                continue;
             }
 
-            lock (_connections)
+            long id;
+            lock (_open)
             {
-                _connections.RemoveAll(c => c.Serving.IsCompleted);
-                _connections.Add((client, Task.Run(() => _serve(client, _stop.Token))));
+                id = _nextId++;
+                _open.Add(id, client);
+            }
+
+            _ = Task.Run(() => ServeOneAsync(id, client));
+        }
+    }
+
+    private async Task ServeOneAsync(long id, Socket client)
+    {
+        try
+        {
+            await _serve(client, _stop.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever a client did, it ends its own connection, never the server.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        finally
+        {
+            client.Dispose();
+            _slots.Release();
+            lock (_open)
+            {
+                _open.Remove(id);
+                if (_stopping && _open.Count == 0)
+                {
+                    _drained.TrySetResult();
+                }
             }
         }
     }
@@ -84,22 +145,25 @@ internal sealed class AcceptLoop : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
-        Task[] running;
-        lock (_connections)
+        await _loop.ConfigureAwait(false);
+        lock (_open)
         {
+            _stopping = true;
             if (_dropClients)
             {
-                foreach (var (client, _) in _connections)
+                foreach (var client in _open.Values)
                 {
                     client.Dispose();
                 }
             }
 
-            running = [.. _connections.Select(c => c.Serving)];
+            if (_open.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
         }
 
-        await _loop.ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(running), Task.Delay(_drainLimit)).ConfigureAwait(false);
+        await Task.WhenAny(_drained.Task, Task.Delay(_drainLimit)).ConfigureAwait(false);
         if (_unixPath != null && File.Exists(_unixPath))
         {
             File.Delete(_unixPath);

@@ -30,7 +30,29 @@ internal sealed partial class Server : IDisposable
 
     public bool Stopped { get; private set; }
 
-    public static Server Serve(string array) => new(array, Cli.Run("serve", array, "--listen", "127.0.0.1:0").Ok().Out);
+    public static Server Serve(string array, params string[] options) =>
+        new(array, Cli.Run(["serve", array, "--listen", "127.0.0.1:0", .. options]).Ok().Out);
+
+    /// <summary>The server's peak resident set (VmHWM) in bytes.</summary>
+    public long PeakRss()
+    {
+        string line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>Waits (bounded) for the server process to end; false when it is still running.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(Pid);
+            return process.WaitForExit(timeout);
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
 
     public static Server Mount(string array, string mountPoint) => new(array, Cli.Run("mount", array, mountPoint).Ok().Out);
 
@@ -40,6 +62,14 @@ internal sealed partial class Server : IDisposable
         process.Kill();
         process.WaitForExit(30_000);
         Stopped = true;
+    }
+
+    /// <summary>Stops the server with 'raidemu stop', which must succeed, and waits for the process to end.</summary>
+    public void Stop()
+    {
+        Cli.Run("stop", _array).Ok();
+        Stopped = true;
+        Assert.IsTrue(WaitForExit(TimeSpan.FromSeconds(30)), "the server process outlived its stop");
     }
 
     public void Dispose()
