@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Live.Fuse;
 
@@ -236,6 +237,11 @@ internal static unsafe class FuseOperations
         try
         {
             return body(mount);
+        }
+        catch (HostFullException)
+        {
+            // The host's file system is full: not a disk fault, and the writer should see why.
+            return -ENOSPC;
         }
         catch (Exception)
         {

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using static RaidEmu.Live.Nbd.NbdProtocol;
 
+using RaidEmu.Core.Devices;
+
 namespace RaidEmu.Live.Nbd;
 
 /// <summary>
@@ -172,7 +174,8 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export)
 
     /// <summary>
     /// An I/O error becomes EIO for this request. So does a file closed under the request (the power was
-    /// cut while it ran) or an array that stopped: the client gets an error, never the server.
+    /// cut while it ran) or an array that stopped: the client gets an error, never the server. A full host
+    /// file system is ENOSPC, as the NBD protocol lets a server say, so the client sees it is not a disk fault.
     /// </summary>
     private static uint Guard(Action action)
     {
@@ -180,6 +183,10 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export)
         {
             action();
             return 0;
+        }
+        catch (HostFullException)
+        {
+            return ENoSpc;
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
