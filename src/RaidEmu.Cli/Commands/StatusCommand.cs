@@ -66,7 +66,7 @@ internal static partial class StatusCommand
             array.Length,
             g.DataOffsetBytes,
             array.State.ToString().ToLowerInvariant(),
-            array.SyncedUpTo < g.ComponentBytes,
+            array.IsDirty || array.SyncedUpTo < g.ComponentBytes,
             array.EventCount,
             RaidArray.ParityKernel.ToString(),
             members,

@@ -161,8 +161,15 @@ public sealed partial class RaidArray : IBlockDevice
     {
         BlockDeviceGuard.CheckRange(offset, source.Length, Length);
         ThrowIfFailed();
-        MarkDirty();
-        _personality.Write(offset, source);
+        BeginWrite();
+        try
+        {
+            _personality.Write(offset, source);
+        }
+        finally
+        {
+            EndWrite();
+        }
     }
 
     /// <inheritdoc />
@@ -198,6 +205,7 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _sync.Stop();
+        StopSafeMode();
         lock (_stateGate)
         {
             _disposed = true;
@@ -207,7 +215,7 @@ public sealed partial class RaidArray : IBlockDevice
                 {
                     FlushLiveMembers();
                     _dirty = false;
-                    WriteSuperblocks(bumpEvents: true);
+                    Commit(EventTypes.ArrayClean, null, "stopped in order");
                 }
                 catch (IOException)
                 {
@@ -234,6 +242,7 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _sync.Stop();
+        StopSafeMode();
         lock (_stateGate)
         {
             CloseDevices();
@@ -363,24 +372,6 @@ public sealed partial class RaidArray : IBlockDevice
 
     internal ArrayFailedException FailedError(string why) =>
         new($"array '{Name}' has failed: {why}; no data can be served without made-up bytes");
-
-    private void MarkDirty()
-    {
-        if (Volatile.Read(ref _dirty))
-        {
-            return;
-        }
-
-        lock (_stateGate)
-        {
-            if (!_dirty)
-            {
-                // md writes "active" to every superblock before the first write after a clean state.
-                _dirty = true;
-                WriteSuperblocks(bumpEvents: true);
-            }
-        }
-    }
 
     /// <summary>The one place member devices are closed, whether the array stops in order or is dropped.</summary>
     private void CloseDevices()
