@@ -46,6 +46,11 @@ internal static class MemberCommands
 
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "add");
         var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file);
+        if (member.BitmapRecovery)
+        {
+            CommandContext.Current.Out.WriteLine($"disk {member.DevNumber} re-added to slot {member.Slot}: only the {handle.Array.BitmapDirtyChunks} chunks the bitmap marks are recovered");
+        }
+
         CommandContext.Current.Out.WriteLine(member.State == MemberState.Spare
             ? $"disk {member.DevNumber} added as a hot spare ({Path.GetFileName(member.Path)})"
             : handle.Live

@@ -54,6 +54,9 @@ public static class EventTypes
     /// <summary>The array was marked clean: idle for the safe-mode delay, or stopped in order (md's "clean" state).</summary>
     public const string ArrayClean = "ArrayClean";
 
+    /// <summary>The write-intent bitmap was older than the superblocks, so none of its clear bits can be trusted.</summary>
+    public const string BitmapStale = "BitmapStale";
+
     /// <summary>A dirty, degraded array was started by force, accepting the write hole.</summary>
     public const string ArrayForced = "ArrayForced";
 

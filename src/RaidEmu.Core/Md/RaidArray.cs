@@ -162,12 +162,15 @@ public sealed partial class RaidArray : IBlockDevice
         BlockDeviceGuard.CheckRange(offset, source.Length, Length);
         ThrowIfFailed();
         BeginWrite();
+        var bits = default((long, long));
         try
         {
+            bits = BitmapStartWrite(offset, source.Length);
             _personality.Write(offset, source);
         }
         finally
         {
+            BitmapEndWrite(bits);
             EndWrite();
         }
     }
@@ -209,6 +212,7 @@ public sealed partial class RaidArray : IBlockDevice
         lock (_stateGate)
         {
             _disposed = true;
+            FlushBitmapAtStop();
             if (_dirty && !_failed)
             {
                 try
@@ -243,6 +247,7 @@ public sealed partial class RaidArray : IBlockDevice
 
         _sync.Stop();
         StopSafeMode();
+        StopBitmapDaemon();
         lock (_stateGate)
         {
             CloseDevices();
