@@ -83,21 +83,25 @@ public sealed partial class RaidArray
     /// <summary>md's bitmap daemon: every daemon_sleep, idle bits are cleared and the bitmap written.</summary>
     private void BitmapDaemon()
     {
-        if (_bitmap is not { } bitmap || _disposed || _poweredOff || _failed)
+        // Under the state gate, so a stop cannot close the members while a sweep writes to them.
+        lock (_stateGate)
         {
-            return;
-        }
-
-        List<(Member, IOException)>? failed = null;
-        lock (bitmap.WriteGate)
-        {
-            if (bitmap.Sweep(BitmapDegraded))
+            if (_bitmap is not { } bitmap || _disposed || _poweredOff || _failed)
             {
-                failed = WriteBitmapLocked(bitmap);
+                return;
             }
-        }
 
-        ReportBitmapFailures(failed);
+            List<(Member, IOException)>? failed = null;
+            lock (bitmap.WriteGate)
+            {
+                if (bitmap.Sweep(BitmapDegraded))
+                {
+                    failed = WriteBitmapLocked(bitmap);
+                }
+            }
+
+            ReportBitmapFailures(failed);
+        }
     }
 
     /// <summary>At an orderly stop every idle bit is cleared (md's bitmap_flush), unless the array is degraded.</summary>
