@@ -43,6 +43,24 @@ internal static class CreateCommand
         string name = o.Name ?? Path.GetFileName(Path.GetFullPath(o.Array).TrimEnd(Path.DirectorySeparatorChar));
         Check(() => GeometryPlanner.CheckName(name), "--name");
         ArrayFolder.CheckNewFolder(o.Array);
+        bool? bitmap = o.Bitmap switch
+        {
+            null => null,
+            "internal" => true,
+            "none" => false,
+            _ => throw new UsageException($"unknown bitmap '{o.Bitmap}': use internal or none"),
+        };
+        long? bitmapChunk = o.BitmapChunk == null ? null : Sizes.Parse(o.BitmapChunk, "--bitmap-chunk");
+        if (bitmapChunk is { } bc)
+        {
+            long component = GeometryPlanner.ComponentBytes(level, (int)Math.Min(chunk, int.MaxValue), diskBytes);
+            Check(() => BitmapPlanner.CheckChunk(bc, component, diskBytes), "--bitmap-chunk");
+        }
+
+        if (o.Delay is < 1)
+        {
+            throw new UsageException($"--delay must be at least 1 second, not {o.Delay}");
+        }
 
         var options = new ArrayCreateOptions
         {
@@ -52,6 +70,9 @@ internal static class CreateCommand
             Algorithm = layout,
             Name = name,
             AssumeClean = o.AssumeClean,
+            Bitmap = bitmap,
+            BitmapChunkBytes = bitmapChunk,
+            BitmapDelaySeconds = o.Delay ?? ArrayCreateOptions.Default.BitmapDelaySeconds,
         };
         using var array = ArrayFolder.Create(o.Array, options, diskBytes, o.Spares, sparse: o.Sparse);
         CommandContext.Current.Out.WriteLine($"created {Describe(array)} in {o.Array}");
@@ -71,7 +92,8 @@ internal static class CreateCommand
             ? $"RAID 5 '{array.Name}' of {g.RaidDisks} disks ({Raid5Layout.Name(g.Algorithm)}, chunk {Sizes.Human(g.ChunkBytes)})"
             : $"RAID 1 '{array.Name}' of {g.RaidDisks} disks";
         int spares = array.Members.Count(m => m.State == MemberState.Spare);
-        return $"{shape}{(spares > 0 ? $" + {spares} spare{(spares > 1 ? "s" : "")}" : "")}, {Sizes.Human(array.Length)} usable";
+        string bitmap = array.BitmapChunkBytes is { } bc ? $", internal bitmap (chunk {Sizes.Human(bc)})" : "";
+        return $"{shape}{(spares > 0 ? $" + {spares} spare{(spares > 1 ? "s" : "")}" : "")}, {Sizes.Human(array.Length)} usable{bitmap}";
     }
 
     /// <summary>Runs one of Core's rules, naming the flag the refused value came from.</summary>

@@ -47,6 +47,11 @@ internal static class MemberCommands
 
         using var handle = OpenToChange(o.Array, "add");
         var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file, o.Force);
+        if (member.BitmapRecovery)
+        {
+            CommandContext.Current.Out.WriteLine($"disk {member.DevNumber} re-added to slot {member.Slot}: only the {handle.Array.BitmapDirtyChunks} chunks the bitmap marks are recovered");
+        }
+
         CommandContext.Current.Out.WriteLine(member.State == MemberState.Spare
             ? $"disk {member.DevNumber} added as a hot spare ({Path.GetFileName(member.Path)})"
             : handle.Live

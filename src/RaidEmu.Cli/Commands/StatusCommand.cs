@@ -66,7 +66,7 @@ internal static partial class StatusCommand
             array.Length,
             g.DataOffsetBytes,
             array.State.ToString().ToLowerInvariant(),
-            array.SyncedUpTo < g.ComponentBytes,
+            array.IsDirty || array.SyncedUpTo < g.ComponentBytes,
             array.EventCount,
             RaidArray.ParityKernel.ToString(),
             members,
@@ -74,7 +74,26 @@ internal static partial class StatusCommand
             resync,
             LastCheck(folder),
             array.StartProblem ?? (array.BackgroundError is { } error ? $"background recovery stopped: {error.Message}" : null),
-            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString());
+            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString(),
+            array.BitmapChunkBytes is { } chunk
+                ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
+                : null);
+    }
+
+    private static SavingReport? LastSaving(string folder)
+    {
+        foreach (var e in EventLog.Read(ArrayFolder.EventLogPath(folder)).Reverse())
+        {
+            if (e.Type is EventTypes.ResyncCompleted or EventTypes.RecoveryCompleted && e.Details != null && SyncDetails().Match(e.Details) is { Success: true } match)
+            {
+                return new SavingReport(
+                    e.Type == EventTypes.ResyncCompleted ? "resync" : "recovery",
+                    long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+                    long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return null;
     }
 
     private static CheckReport? LastCheck(string folder)
@@ -103,6 +122,17 @@ internal static partial class StatusCommand
         CommandContext.Current.Out.WriteLine($"events:     {r.Events}");
         CommandContext.Current.Out.WriteLine($"parity:     {r.ParityKernel}");
         CommandContext.Current.Out.WriteLine($"power:      {r.Power}");
+        if (r.Bitmap is { } bitmap)
+        {
+            CommandContext.Current.Out.WriteLine($"bitmap:     internal, chunk {Sizes.Human(bitmap.ChunkBytes)}, {bitmap.DirtyChunks} of {bitmap.Chunks} chunks dirty");
+            if (bitmap.LastSync is { } saved)
+            {
+                long total = saved.SyncedBytes + saved.SkippedBytes;
+                CommandContext.Current.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"            last {saved.Kind} copied {Sizes.Human(saved.SyncedBytes)} and skipped {Sizes.Human(saved.SkippedBytes)} clean in the bitmap ({(total == 0 ? 0 : 100.0 * saved.SkippedBytes / total):0.#}% saved)"));
+            }
+        }
+
         if (r.Recovery != null)
         {
             CommandContext.Current.Out.WriteLine($"recovery:   {r.Recovery.OffsetBytes} of {r.Recovery.TotalBytes} bytes ({Percent(r.Recovery)}){NextStep(r)}");
@@ -136,6 +166,9 @@ internal static partial class StatusCommand
 
     private static string Percent(RangeReport range) =>
         string.Create(CultureInfo.InvariantCulture, $"{100.0 * range.OffsetBytes / range.TotalBytes:0.#}%");
+
+    [GeneratedRegex(@"synced (\d+) bytes, bitmap skipped (\d+) bytes")]
+    private static partial Regex SyncDetails();
 
     [GeneratedRegex(@"^(check|repair): (\d+) mismatched")]
     private static partial Regex ScrubDetails();

@@ -18,7 +18,14 @@ internal sealed record StatusReport(
     RangeReport? Resync,
     CheckReport? LastCheck,
     string? Problem,
-    string Power);
+    string Power,
+    BitmapReport? Bitmap = null);
+
+/// <summary>The write-intent bitmap, and what the last resync or recovery saved thanks to it.</summary>
+internal sealed record BitmapReport(long ChunkBytes, long DirtyChunks, long Chunks, ulong EventsCleared, SavingReport? LastSync);
+
+/// <summary>Member bytes a bitmap-driven resync or recovery copied and skipped.</summary>
+internal sealed record SavingReport(string Kind, long SyncedBytes, long SkippedBytes);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
 internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);

@@ -45,6 +45,18 @@ public static class EventTypes
     /// <summary>Redundancy is exhausted: I/O fails.</summary>
     public const string ArrayFailed = "ArrayFailed";
 
+    /// <summary>
+    /// The array went from clean to active: the first write after a clean state, written to every superblock
+    /// before the write itself (md's "active" state).
+    /// </summary>
+    public const string ArrayDirty = "ArrayDirty";
+
+    /// <summary>The array was marked clean: idle for the safe-mode delay, or stopped in order (md's "clean" state).</summary>
+    public const string ArrayClean = "ArrayClean";
+
+    /// <summary>The write-intent bitmap was older than the superblocks, so none of its clear bits can be trusted.</summary>
+    public const string BitmapStale = "BitmapStale";
+
     /// <summary>A dirty, degraded array was started by force, accepting the write hole.</summary>
     public const string ArrayForced = "ArrayForced";
 

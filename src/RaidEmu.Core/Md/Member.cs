@@ -45,6 +45,12 @@ public sealed class Member
     /// <summary>True when assembly found this member behind the others; it is rebuilt from scratch.</summary>
     public bool WasStale { get; internal set; }
 
+    /// <summary>
+    /// True for a former member re-added within the bitmap's range: its recovery copies only the chunks the
+    /// write-intent bitmap marks (md's Bitmap_sync), since it holds current data everywhere else.
+    /// </summary>
+    public bool BitmapRecovery { get; internal set; }
+
     /// <summary>Bytes read from the member's data area.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 

@@ -233,6 +233,8 @@ public sealed partial class RaidArray
             _events++;
         }
 
+        // md updates the bitmap's header before the superblocks, so its event count is never behind theirs.
+        WriteBitmap();
         _superblocks.WriteAll([.. _table.All], _events, OnDiskResyncOffset(), FailFromIo);
     }
 

@@ -162,8 +162,18 @@ public sealed partial class RaidArray : IBlockDevice
     {
         BlockDeviceGuard.CheckRange(offset, source.Length, Length);
         ThrowIfFailed();
-        MarkDirty();
-        _personality.Write(offset, source);
+        BeginWrite();
+        var bits = default((long, long));
+        try
+        {
+            bits = BitmapStartWrite(offset, source.Length);
+            _personality.Write(offset, source);
+        }
+        finally
+        {
+            BitmapEndWrite(bits);
+            EndWrite();
+        }
     }
 
     /// <inheritdoc />
@@ -195,9 +205,12 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _sync.Stop();
+        StopSafeMode();
         lock (_stateGate)
         {
             _disposed = true;
+            _disposed = true;
+            FlushBitmapAtStop();
 
             // After a write that the full host file system cut short, the array stays dirty so the next start resyncs.
             if (_dirty && !_failed && !_hostFull)
@@ -205,7 +218,7 @@ public sealed partial class RaidArray : IBlockDevice
                 try
                 {
                     _dirty = false;
-                    WriteSuperblocks(bumpEvents: true);
+                    Commit(EventTypes.ArrayClean, null, "stopped in order");
                 }
                 catch (IOException)
                 {
@@ -232,6 +245,8 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _sync.Stop();
+        StopSafeMode();
+        StopBitmapDaemon();
         lock (_stateGate)
         {
             CloseDevices();
@@ -361,24 +376,6 @@ public sealed partial class RaidArray : IBlockDevice
 
     internal ArrayFailedException FailedError(string why) =>
         new($"array '{Name}' has failed: {why}; no data can be served without made-up bytes");
-
-    private void MarkDirty()
-    {
-        if (Volatile.Read(ref _dirty))
-        {
-            return;
-        }
-
-        lock (_stateGate)
-        {
-            if (!_dirty)
-            {
-                // md writes "active" to every superblock before the first write after a clean state.
-                _dirty = true;
-                WriteSuperblocks(bumpEvents: true);
-            }
-        }
-    }
 
     /// <summary>The one place member devices are closed, whether the array stops in order or is dropped.</summary>
     private void CloseDevices()

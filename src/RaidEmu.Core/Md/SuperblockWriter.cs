@@ -9,6 +9,9 @@ namespace RaidEmu.Core.Md;
 /// </summary>
 internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geometry, TimeProvider clock)
 {
+    /// <summary>Sectors from the superblock to the write-intent bitmap; 0 when the array has none.</summary>
+    public int BitmapOffsetSectors { get; set; }
+
     /// <summary>
     /// Writes and flushes every live member's superblock. Stops at the first member that fails and reports
     /// it through <paramref name="failed"/>: that failure is itself a state change, written by the caller.
@@ -62,7 +65,9 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         bool rebuilding = member.State == MemberState.Rebuilding;
         return new Superblock
         {
-            FeatureMap = rebuilding ? Superblock.FeatureRecoveryOffset : 0,
+            FeatureMap = (rebuilding ? Superblock.FeatureRecoveryOffset : 0) | (BitmapOffsetSectors != 0 ? Superblock.FeatureBitmap : 0)
+                | (rebuilding && member.BitmapRecovery && BitmapOffsetSectors != 0 ? Superblock.FeatureRecoveryBitmap : 0),
+            BitmapOffset = BitmapOffsetSectors,
             SetUuid = identity.Uuid,
             SetName = identity.Name,
             CreationTime = identity.CreationTime,

@@ -144,9 +144,12 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
             }
         }
 
-        RunUnits(
+        // Only when every target missed nothing but what the bitmap marks may clean chunks be skipped.
+        var bitmap = targets.All(m => m.BitmapRecovery) ? array.Bitmap : null;
+        var counts = RunUnits(
             SyncKind.Recovery,
             start,
+            bitmap,
             hasWork: () => targets.Any(m => m.State == MemberState.Rebuilding),
             reached: end =>
             {
@@ -167,7 +170,8 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
             {
                 member.State = MemberState.InSync;
                 member.WasStale = false;
-                array.Commit(EventTypes.RecoveryCompleted, member, $"slot {member.Slot} is in sync");
+                member.BitmapRecovery = false;
+                array.Commit(EventTypes.RecoveryCompleted, member, $"slot {member.Slot} is in sync; {counts.Describe()}");
             }
 
             if (!array.IsFailed && array.Slots.All(m => m is { State: MemberState.InSync }))
@@ -189,13 +193,13 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
         try
         {
-            RunUnits(SyncKind.Resync, start, hasWork: () => true, reached: end => array.SetSyncedUpTo(end), progress, cancellationToken);
+            var counts = RunUnits(SyncKind.Resync, start, array.Bitmap, hasWork: () => true, reached: end => array.SetSyncedUpTo(end), progress, cancellationToken);
 
             lock (array.Gate)
             {
                 array.SetSyncedUpTo(long.MaxValue);
                 array.ResyncRunning = false;
-                array.Commit(EventTypes.ResyncCompleted, null, "redundancy is consistent");
+                array.Commit(EventTypes.ResyncCompleted, null, $"redundancy is consistent; {counts.Describe()}");
             }
         }
         finally
@@ -209,9 +213,11 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
     /// progress and writing a checkpoint to the superblocks at least every <see cref="s_checkpointInterval"/>
     /// and when cancelled, so a stopped or killed run resumes close to where it was.
     /// </summary>
-    private void RunUnits(SyncKind kind, long start, Func<bool> hasWork, Action<long> reached, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private SyncCounts RunUnits(SyncKind kind, long start, WriteIntentBitmap? bitmap, Func<bool> hasWork, Action<long> reached, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var checkpoint = clock.GetTimestamp();
+        long synced = 0;
+        long skipped = 0;
         for (long unit = start / personality.UnitBytes; unit < personality.Units; unit++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -226,8 +232,20 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 break;
             }
 
-            personality.SyncUnit(unit, kind);
+            long unitStart = unit * personality.UnitBytes;
             long end = UnitEnd(unit);
+            if (bitmap == null || bitmap.NeedsSync(unitStart, end))
+            {
+                personality.SyncUnit(unit, kind);
+                bitmap?.EndSync(unitStart, end);
+                synced += end - unitStart;
+            }
+            else
+            {
+                // The bitmap says every member already holds this unit's writes.
+                skipped += end - unitStart;
+            }
+
             reached(end);
             progress?.Report(new SyncProgress(kind, end, array.Geometry.ComponentBytes));
             if (clock.GetElapsedTime(checkpoint) >= s_checkpointInterval)
@@ -236,6 +254,8 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 checkpoint = clock.GetTimestamp();
             }
         }
+
+        return new SyncCounts(synced, skipped, bitmap != null);
     }
 
     private long UnitEnd(long unit) => Math.Min((unit + 1) * personality.UnitBytes, array.Geometry.ComponentBytes);

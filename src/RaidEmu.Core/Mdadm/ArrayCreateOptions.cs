@@ -11,6 +11,9 @@ public sealed record ArrayCreateOptions
     /// <summary>Where data starts on each member (md's habit of a 1 MiB-aligned data offset).</summary>
     public const long DataOffsetBytes = 1024 * 1024;
 
+    /// <summary>Every option at its default.</summary>
+    public static ArrayCreateOptions Default { get; } = new();
+
     /// <summary>RAID level.</summary>
     public RaidLevel Level { get; init; } = RaidLevel.Raid5;
 
@@ -28,6 +31,21 @@ public sealed record ArrayCreateOptions
 
     /// <summary>Skip the initial sync because the members are known to be consistent (for example all zero).</summary>
     public bool AssumeClean { get; init; }
+
+    /// <summary>
+    /// mdadm 4.2 adds an internal bitmap by itself only when each member holds more than this (100 GiB):
+    /// on smaller arrays a full resync is quick enough not to pay for the bitmap's extra writes.
+    /// </summary>
+    public const long DefaultBitmapThresholdBytes = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>An internal write-intent bitmap: true, false, or null for mdadm's choice by size.</summary>
+    public bool? Bitmap { get; init; }
+
+    /// <summary>Bitmap chunk in bytes; null for mdadm's default (64 MiB, or more when that does not fit).</summary>
+    public long? BitmapChunkBytes { get; init; }
+
+    /// <summary>Seconds between the bitmap daemon's sweeps (mdadm's --delay).</summary>
+    public int BitmapDelaySeconds { get; init; } = Metadata.BitmapSuperblock.DefaultDaemonSleepSeconds;
 
     /// <summary>A fixed UUID (tests); a random one when null.</summary>
     public Guid? Uuid { get; init; }

@@ -24,11 +24,17 @@ public static class ArrayCreator
         });
         var start = new ArrayStartState(0, options.AssumeClean ? long.MaxValue : 0, AnnounceRecovery: false);
         var array = new RaidArray(identity, geometry, members, start, new ArrayHost(sink, clock, ownsDevices), Personalities.For(geometry.Level));
+        var bitmap = BitmapPlanner.ForCreate(options, identity.Uuid, geometry, devices.Min(d => d.Device.Length));
+        if (bitmap != null)
+        {
+            array.AttachBitmap(bitmap, options.AssumeClean ? long.MaxValue : 0);
+        }
+
         string shape = geometry.Level == RaidLevel.Raid5
             ? $"RAID 5, {geometry.RaidDisks} disks, {Raid5Layout.Name(geometry.Algorithm)}, chunk {geometry.ChunkBytes / 1024} KiB"
             : $"RAID 1, {geometry.RaidDisks} disks";
         array.Record(EventTypes.ArrayCreated, null,
-            $"{shape}, {devices.Count - geometry.RaidDisks} spares, {geometry.LogicalBytes} bytes; {(options.AssumeClean ? "assumed clean" : "initial resync pending")}");
+            $"{shape}, {devices.Count - geometry.RaidDisks} spares, {geometry.LogicalBytes} bytes, {(bitmap == null ? "no bitmap" : $"internal bitmap of {bitmap.Chunks} chunks of {bitmap.ChunkBytes} bytes")}; {(options.AssumeClean ? "assumed clean" : "initial resync pending")}");
         return array;
     }
 }

@@ -138,6 +138,11 @@ public static partial class ArrayFolder
     public static Member AddMember(string folder, RaidArray array, string? file = null, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(array);
+        if (file != null && TryReAdd(folder, array, file) is { } readded)
+        {
+            return readded;
+        }
+
         int devNumber = array.NextDevNumber();
         string path = MemberPath(folder, devNumber);
         if (File.Exists(path))
@@ -180,6 +185,57 @@ public static partial class ArrayFolder
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A file that was a member of this array goes back into its old slot under its own device number (md's
+    /// re-add), so the bitmap can spare it a full rebuild. Null when it is not a former member whose slot is free.
+    /// </summary>
+    private static Member? TryReAdd(string folder, RaidArray array, string file)
+    {
+        Superblock former;
+        using (var probe = FileBlockDevice.Open(file, readOnly: true))
+        {
+            try
+            {
+                former = Superblock.Read(probe, file);
+            }
+            catch (MetadataException)
+            {
+                return null;
+            }
+        }
+
+        string path = MemberPath(folder, former.DevNumber);
+        if (former.SetUuid != array.Uuid || (File.Exists(path) && Path.GetFullPath(path) != Path.GetFullPath(file)))
+        {
+            return null;
+        }
+
+        bool moved = Path.GetFullPath(path) != Path.GetFullPath(file);
+        if (moved)
+        {
+            File.Move(file, path);
+        }
+
+        var device = FileBlockDevice.Open(path);
+        Member? member = null;
+        try
+        {
+            member = array.ReAdd(device, path, former);
+            return member;
+        }
+        finally
+        {
+            if (member == null)
+            {
+                device.Dispose();
+                if (moved)
+                {
+                    File.Move(path, file);
+                }
+            }
         }
     }
 

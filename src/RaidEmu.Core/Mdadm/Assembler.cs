@@ -29,7 +29,7 @@ public static class Assembler
         var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
         CheckSameArray(found);
 
-        var reference = found.MaxBy(f => f.Super.Events).Super;
+        var (referenceSource, reference) = found.MaxBy(f => f.Super.Events);
         var geometry = GeometryOf(reference);
         var members = new List<Member>();
         var slots = new Member?[geometry.RaidDisks];
@@ -52,6 +52,7 @@ public static class Assembler
         var start = new ArrayStartState(reference.Events, synced, members.Any(m => m.State == MemberState.Rebuilding));
         var identity = new ArrayIdentity(reference.SetUuid, reference.SetName, reference.CreationTime);
         var array = new RaidArray(identity, geometry, members, start, new ArrayHost(sink, clock ?? TimeProvider.System, ownsDevices), Personalities.For(geometry.Level));
+        AttachBitmap(array, referenceSource, reference, synced, readOnly: inspect);
         if (problem != null)
         {
             array.MarkUnstartable(problem, failed);
@@ -62,6 +63,25 @@ public static class Assembler
         }
 
         return array;
+    }
+
+    /// <summary>
+    /// Keeps and uses the internal bitmap the superblock announces (md's own or ours). One older than the
+    /// superblock is stale: every bit is set, so the pending resync or recovery is a full one.
+    /// </summary>
+    private static void AttachBitmap(RaidArray array, MemberSource source, Superblock reference, long synced, bool readOnly)
+    {
+        if ((reference.FeatureMap & Superblock.FeatureBitmap) == 0)
+        {
+            return;
+        }
+
+        var bitmap = WriteIntentBitmap.Load(source.Device, reference, Label(source), out bool stale);
+        array.AttachBitmap(bitmap, synced, readOnly);
+        if (stale && !readOnly)
+        {
+            array.Note(EventTypes.BitmapStale, $"bitmap events {bitmap.Header.Events} are behind the superblock's {reference.Events}: every chunk is treated as dirty");
+        }
     }
 
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
@@ -104,6 +124,7 @@ public static class Assembler
             member.State = fresh && !resuming ? MemberState.InSync : MemberState.Rebuilding;
             member.RecoveryOffset = resuming ? (long)super.RecoveryOffset * 512 : 0;
             member.WasStale = !fresh;
+            member.BitmapRecovery = resuming && (super.FeatureMap & Superblock.FeatureRecoveryBitmap) != 0;
             slots[role] = member;
         }
         else if (role == DeviceRole.Spare)

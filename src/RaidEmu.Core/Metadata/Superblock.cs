@@ -23,8 +23,17 @@ public sealed class Superblock
     /// <summary>The "in sync" resync offset (MaxSector).</summary>
     public const ulong Synced = ulong.MaxValue;
 
+    /// <summary>feature_map bit: an internal write-intent bitmap sits at <see cref="BitmapOffset"/>.</summary>
+    public const uint FeatureBitmap = 1;
+
     /// <summary>feature_map bit: recovery_offset is meaningful (the member is being rebuilt).</summary>
     public const uint FeatureRecoveryOffset = 2;
+
+    /// <summary>
+    /// feature_map bit (MD_FEATURE_RECOVERY_BITMAP): the recovery under way is bitmap-based (a re-add), so
+    /// after a restart it still copies only the chunks the bitmap marks.
+    /// </summary>
+    public const uint FeatureRecoveryBitmap = 0x40;
 
     private const int HeaderBytes = 256;
     private const int MaxDevices = (BlockBytes - HeaderBytes) / 2;
@@ -55,6 +64,9 @@ public sealed class Superblock
 
     /// <summary>Number of slots.</summary>
     public int RaidDisks { get; set; }
+
+    /// <summary>Signed sectors from this superblock to the bitmap header, when <see cref="FeatureBitmap"/> is set.</summary>
+    public int BitmapOffset { get; set; }
 
     /// <summary>First sector of the data area.</summary>
     public ulong DataOffset { get; set; }
@@ -109,6 +121,7 @@ public sealed class Superblock
         BinaryPrimitives.WriteUInt64LittleEndian(block[80..], Size);
         BinaryPrimitives.WriteUInt32LittleEndian(block[88..], ChunkSectors);
         BinaryPrimitives.WriteInt32LittleEndian(block[92..], RaidDisks);
+        BinaryPrimitives.WriteInt32LittleEndian(block[96..], BitmapOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[128..], DataOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[136..], DataSize);
         BinaryPrimitives.WriteUInt64LittleEndian(block[144..], SuperOffset);
@@ -188,6 +201,7 @@ public sealed class Superblock
             Size = BinaryPrimitives.ReadUInt64LittleEndian(block[80..]),
             ChunkSectors = BinaryPrimitives.ReadUInt32LittleEndian(block[88..]),
             RaidDisks = BinaryPrimitives.ReadInt32LittleEndian(block[92..]),
+            BitmapOffset = BinaryPrimitives.ReadInt32LittleEndian(block[96..]),
             DataOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[128..]),
             DataSize = BinaryPrimitives.ReadUInt64LittleEndian(block[136..]),
             SuperOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[144..]),

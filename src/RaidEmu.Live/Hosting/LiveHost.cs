@@ -136,6 +136,9 @@ public sealed class LiveHost : IDisposable
             return disk;
         });
         _disks = disks;
+
+        // A served array is marked clean when idle, as md does, so a power loss while idle needs no resync.
+        array.SafeModeDelay = RaidArray.DefaultSafeModeDelay;
         if (startSync)
         {
             StartSync(array);

@@ -17,7 +17,12 @@ public sealed class PowerTests
         using var server = Server.Serve(array);
         Tools.Ok(qemuIo, "-f", "raw", "-c", "write -P 0x42 0 4M", server.Uri);
 
-        string output = Cli.Run("psu", "outage", array, "--ms", "30").Ok().Out;
+        string output;
+        using (InFlightWriter.Start(qemuIo, server.Uri, array, "8M 4M"))
+        {
+            output = Cli.Run("psu", "outage", array, "--ms", "30").Ok().Out;
+        }
+
         StringAssert.Contains(output, "ArrayPowerLost");
         StringAssert.Contains(output, "ArrayRestarted");
         Cli.Run("rebuild", array, "--wait").Ok();
@@ -55,7 +60,11 @@ public sealed class PowerTests
         using var server = Server.Serve(array);
         Cli.Run("fail", array, "--disk", "1").Ok();
         Tools.Ok(qemuIo, "-f", "raw", "-c", "write -P 0x42 0 4M", server.Uri);
-        StringAssert.Contains(Cli.Run("psu", "outage", array, "--ms", "30").Ok().Out, "ArrayStartRefused");
+        using (InFlightWriter.Start(qemuIo, server.Uri, array, "8M 4M"))
+        {
+            StringAssert.Contains(Cli.Run("psu", "outage", array, "--ms", "30").Ok().Out, "ArrayStartRefused");
+        }
+
 
         Assert.AreNotEqual(0, Tools.Run(qemuIo, "-f", "raw", "-c", "read 0 4k", server.Uri).Code, "a down array must not serve");
         Cli.Run("write", array, "--input", "/etc/hostname").Fails(1, "the array is down");
