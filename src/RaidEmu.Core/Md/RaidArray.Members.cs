@@ -221,6 +221,14 @@ public sealed partial class RaidArray
             return;
         }
 
+        // Superblocks are written one member at a time, so a kill part-way leaves members one event apart, which
+        // assembly accepts. A member still behind is first brought level, so a kill in the next round cannot
+        // leave it two events behind.
+        if (bumpEvents && _table.All.Any(m => m.State != MemberState.Faulty && m.Events != _events))
+        {
+            _superblocks.WriteAll([.. _table.All], _events, OnDiskResyncOffset(), FailFromIo);
+        }
+
         if (bumpEvents)
         {
             _events++;

@@ -11,6 +11,9 @@ namespace RaidEmu.Core.Mdadm;
 /// </summary>
 public static class Assembler
 {
+    // How far behind the freshest superblock a member may be and still count as in sync (mdadm's event_margin).
+    private const ulong EventMargin = 1;
+
     /// <summary>
     /// Assembles with md's rules: the highest event count is the reference; a member behind it is stale and
     /// is rebuilt, never read; a RAID 5 missing two members does not start; a dirty and degraded RAID 5
@@ -98,7 +101,7 @@ public static class Assembler
         if (role < slots.Length && slots[role] == null)
         {
             // Members are placed freshest first, so a slot is taken by its current member before any stale copy.
-            bool fresh = super.Events == reference.Events;
+            bool fresh = IsCurrent(super, reference, role);
             bool resuming = fresh && (super.FeatureMap & Superblock.FeatureRecoveryOffset) != 0;
             member.Slot = role;
             member.State = fresh && !resuming ? MemberState.InSync : MemberState.Rebuilding;
@@ -118,6 +121,17 @@ public static class Assembler
 
         return member;
     }
+
+    /// <summary>
+    /// True when the member's data can be trusted for <paramref name="role"/>. Superblocks are written one member
+    /// at a time, so a process killed between two of them leaves members one event apart with every data byte
+    /// in place; md and mdadm allow that difference of one event. Its role still comes from the freshest
+    /// superblock, and a member whose own superblock does not hold that slot yet (a spare given the slot in the
+    /// interrupted round) is rebuilt rather than trusted.
+    /// </summary>
+    private static bool IsCurrent(Superblock super, Superblock reference, ushort role) =>
+        super.Events == reference.Events
+        || (super.Events + EventMargin >= reference.Events && super.OwnRole == role);
 
     private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)
     {

@@ -3,6 +3,7 @@ using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
+using RaidEmu.Core.Metadata;
 using RaidEmu.Core.Tests.Md;
 
 namespace RaidEmu.Core.Tests.Mdadm;
@@ -32,6 +33,10 @@ public sealed class AssemblyTests
         var array = TestArrays.Raid5(out var devices);
         TestArrays.FillRandom(array, 2);
         var oldCopy = TestArrays.Snapshot(devices[2]);
+        array.Dispose();
+
+        // A stop and a new dirty period put the copy two events behind: one event behind is accepted as md does.
+        array = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink());
         var expected = TestArrays.FillRandom(array, 3);
         array.Dispose();
 
@@ -88,6 +93,62 @@ public sealed class AssemblyTests
         StringAssert.Contains(sink.Events.First(e => e.Type == EventTypes.RecoveryStarted).Details, "resuming");
         TestArrays.AssertParityConsistent(again);
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
+    }
+
+    [TestMethod]
+    public void KillBetweenSuperblockWrites_OneEventApart_StartsWithEveryByte()
+    {
+        var array = TestArrays.Raid5(out var devices);
+        var expected = TestArrays.FillRandom(array, 11);
+        array.Dispose();
+        var before = devices.Select(ReadSuperblockArea).ToList();
+
+        // The first write marks the array dirty, one member at a time; the process dies after the first member.
+        array = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        array.Write(0, expected.AsSpan(0, 4096));
+        array.Abandon();
+        for (int i = 1; i < devices.Count; i++)
+        {
+            devices[i].Write(Superblock.ByteOffset, before[i]);
+        }
+
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        Assert.IsTrue(again.Members.All(m => m.State == MemberState.InSync), string.Join(", ", again.Members.Select(m => $"{m.DevNumber}:{m.State}/{m.Events}")));
+        Assert.AreEqual(ArrayState.Resyncing, again.State, "the freshest superblock says dirty");
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
+    }
+
+    [TestMethod]
+    public void SpareGivenASlotInTheInterruptedRound_IsRebuiltNotTrusted()
+    {
+        var array = TestArrays.Raid5(out var devices, spares: 1);
+        var expected = TestArrays.FillRandom(array, 12);
+        array.Dispose();
+        array = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+
+        // Failing member 1 hands its slot to the spare. Make the spare's own superblock the one from just before
+        // the last round: one event behind, still calling itself a spare.
+        array.Fail(1);
+        array.Abandon();
+        var spare = Superblock.Read(devices[4], "spare");
+        spare.Events--;
+        spare.FeatureMap = 0;
+        spare.RecoveryOffset = 0;
+        spare.Roles[4] = DeviceRole.Spare;
+        var block = new byte[Superblock.BlockBytes];
+        spare.WriteTo(block);
+        devices[4].Write(Superblock.ByteOffset, block);
+
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        Assert.AreNotEqual(MemberState.InSync, again.Members.Single(m => m.DevNumber == 4).State, "its data was never rebuilt");
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
+    }
+
+    private static byte[] ReadSuperblockArea(IBlockDevice device)
+    {
+        var block = new byte[Superblock.BlockBytes];
+        device.Read(Superblock.ByteOffset, block);
+        return block;
     }
 
     [TestMethod]
