@@ -274,18 +274,12 @@ public sealed class Superblock
         return (uint)((sum & 0xffffffff) + (sum >> 32));
     }
 
-    // md packs times as 40 bits of seconds and 24 bits of microseconds.
-    private static ulong PackTime(DateTimeOffset time)
-    {
-        long seconds = time.ToUnixTimeSeconds();
-        long micros = (time.UtcTicks % TimeSpan.TicksPerSecond) / 10;
-        return ((ulong)seconds & 0xff_ffff_ffffUL) | ((ulong)micros << 40);
-    }
+    // ctime and utime hold seconds in the low 40 bits. The layout leaves the top 24 bits for microseconds, but
+    // mdadm and the kernel always write them as zero and the kernel reads ctime unmasked: anything there makes
+    // it see a creation time centuries ahead, and mdadm --detail then drops the Name, UUID and Events lines.
+    private const ulong SecondsMask = 0xff_ffff_ffffUL;
 
-    private static DateTimeOffset UnpackTime(ulong packed)
-    {
-        long seconds = (long)(packed & 0xff_ffff_ffffUL);
-        long micros = (long)(packed >> 40);
-        return DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(micros * 10);
-    }
+    private static ulong PackTime(DateTimeOffset time) => (ulong)time.ToUnixTimeSeconds() & SecondsMask;
+
+    private static DateTimeOffset UnpackTime(ulong packed) => DateTimeOffset.FromUnixTimeSeconds((long)(packed & SecondsMask));
 }

@@ -20,7 +20,7 @@ public sealed class SuperblockTests
             FeatureMap = Superblock.FeatureRecoveryOffset,
             SetUuid = Guid.NewGuid(),
             SetName = "round",
-            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(1230),
+            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
             Level = 5,
             Layout = 2,
             Size = 4096,
@@ -47,6 +47,28 @@ public sealed class SuperblockTests
         Assert.AreEqual(256UL, back.RecoveryOffset);
         CollectionAssert.AreEqual(sb.Roles, back.Roles);
         Assert.AreEqual((ushort)1, back.OwnRole);
+    }
+
+    [TestMethod]
+    public void Times_AreWholeSecondsWithTheTopBitsZero_AsMdWritesThem()
+    {
+        var sb = new Superblock
+        {
+            SetName = "t",
+            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(1_234_567),
+            UpdateTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_100).AddTicks(9_999_999),
+            Level = 1,
+            RaidDisks = 2,
+            Size = 2048,
+            DataOffset = 2048,
+            DataSize = 2048,
+            Roles = [0, 1],
+        };
+        var block = new byte[Superblock.BlockBytes];
+        sb.WriteTo(block);
+
+        Assert.AreEqual(1_700_000_000UL, BinaryPrimitives.ReadUInt64LittleEndian(block.AsSpan(64)), "ctime");
+        Assert.AreEqual(1_700_000_100UL, BinaryPrimitives.ReadUInt64LittleEndian(block.AsSpan(192)), "utime");
     }
 
     [TestMethod]
