@@ -24,12 +24,14 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
                 continue;
             }
 
-            Build(member, roles, events, resyncOffset).WriteTo(block);
+            var super = Build(member, roles, events, resyncOffset);
+            super.WriteTo(block);
             try
             {
                 member.Device.Write(Superblock.ByteOffset, block);
                 member.Device.Flush();
                 member.Events = events;
+                member.OnDisk = super;
             }
             catch (IOException ex)
             {
@@ -57,29 +59,35 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         return roles;
     }
 
+    /// <summary>
+    /// The member's next superblock: its current one with what the array changes set anew. Everything else read
+    /// from the member (bitmap offset and feature bit, bad-block log, devflags, reshape fields, data size) is
+    /// written back unchanged.
+    /// </summary>
     private Superblock Build(Member member, ushort[] roles, ulong events, ulong resyncOffset)
     {
         bool rebuilding = member.State == MemberState.Rebuilding;
-        return new Superblock
+        var sb = member.OnDisk?.Copy() ?? new Superblock
         {
-            FeatureMap = rebuilding ? Superblock.FeatureRecoveryOffset : 0,
-            SetUuid = identity.Uuid,
-            SetName = identity.Name,
-            CreationTime = identity.CreationTime,
-            Level = (int)geometry.Level,
-            Layout = geometry.Level == RaidLevel.Raid5 ? (int)geometry.Algorithm : 0,
-            Size = (ulong)(geometry.ComponentBytes / 512),
-            ChunkSectors = (uint)(geometry.ChunkBytes / 512),
-            RaidDisks = geometry.RaidDisks,
-            DataOffset = (ulong)(geometry.DataOffsetBytes / 512),
             DataSize = (ulong)((member.Device.Length - geometry.DataOffsetBytes) / 512),
-            RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0,
-            DevNumber = member.DevNumber,
-            DeviceUuid = member.DeviceUuid,
-            UpdateTime = clock.GetUtcNow(),
-            Events = events,
-            ResyncOffset = resyncOffset,
-            Roles = roles,
         };
+        sb.FeatureMap = (sb.FeatureMap & ~Superblock.FeatureRecoveryOffset) | (rebuilding ? Superblock.FeatureRecoveryOffset : 0);
+        sb.SetUuid = identity.Uuid;
+        sb.SetName = identity.Name;
+        sb.CreationTime = identity.CreationTime;
+        sb.Level = (int)geometry.Level;
+        sb.Layout = geometry.Level == RaidLevel.Raid5 ? (int)geometry.Algorithm : 0;
+        sb.Size = (ulong)(geometry.ComponentBytes / 512);
+        sb.ChunkSectors = (uint)(geometry.ChunkBytes / 512);
+        sb.RaidDisks = geometry.RaidDisks;
+        sb.DataOffset = (ulong)(geometry.DataOffsetBytes / 512);
+        sb.RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0;
+        sb.DevNumber = member.DevNumber;
+        sb.DeviceUuid = member.DeviceUuid;
+        sb.UpdateTime = clock.GetUtcNow();
+        sb.Events = events;
+        sb.ResyncOffset = resyncOffset;
+        sb.Roles = roles;
+        return sb;
     }
 }

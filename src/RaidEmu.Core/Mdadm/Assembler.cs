@@ -92,7 +92,7 @@ public static class Assembler
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
     {
         ushort role = super.DevNumber < reference.Roles.Length ? reference.Roles[super.DevNumber] : DeviceRole.Faulty;
-        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events };
+        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events, OnDisk = super };
         if (placed.Any(m => m.DevNumber == super.DevNumber))
         {
             throw new MetadataException($"{Label(source)}: device number {super.DevNumber} is claimed by another member file too");

@@ -23,6 +23,9 @@ public sealed class Superblock
     /// <summary>The "in sync" resync offset (MaxSector).</summary>
     public const ulong Synced = ulong.MaxValue;
 
+    /// <summary>feature_map bit: an internal write-intent bitmap sits at bitmap_offset.</summary>
+    public const uint FeatureBitmap = 1;
+
     /// <summary>feature_map bit: recovery_offset is meaningful (the member is being rebuilt).</summary>
     public const uint FeatureRecoveryOffset = 2;
 
@@ -65,6 +68,27 @@ public sealed class Superblock
     /// <summary>Sector where this superblock sits (8 for version 1.2).</summary>
     public ulong SuperOffset { get; set; } = ByteOffset / 512;
 
+    /// <summary>
+    /// bitmap_offset: where the internal write-intent bitmap starts, in sectors from the superblock (signed);
+    /// meaningful with <see cref="FeatureBitmap"/>.
+    /// </summary>
+    public int BitmapOffset { get; set; }
+
+    /// <summary>devflags (bit 0: write-mostly).</summary>
+    public byte DevFlags { get; set; }
+
+    /// <summary>bblog_shift: the bad-block log's unit, as a power of two of sectors.</summary>
+    public byte BadBlockLogShift { get; set; }
+
+    /// <summary>bblog_size: sectors reserved for the bad-block log.</summary>
+    public ushort BadBlockLogSize { get; set; }
+
+    /// <summary>bblog_offset: where the bad-block log starts, in sectors from the superblock (signed).</summary>
+    public int BadBlockLogOffset { get; set; }
+
+    /// <summary>cnt_corrected_read: read errors md corrected on this member.</summary>
+    public uint CorrectedReads { get; set; }
+
     /// <summary>Sectors of this member already rebuilt, counted from the data offset.</summary>
     public ulong RecoveryOffset { get; set; }
 
@@ -86,6 +110,10 @@ public sealed class Superblock
     /// <summary>Role of each device number: slot, <see cref="DeviceRole.Spare"/> or <see cref="DeviceRole.Faulty"/>.</summary>
     public ushort[] Roles { get; set; } = [];
 
+    // The 256-byte header as read. Fields RaidEmu has no property for (reshape fields, padding) are written back
+    // from it unchanged, so rewriting a superblock never drops what md or mdadm put there.
+    private byte[]? _header;
+
     /// <summary>The role of this member in its own table.</summary>
     public ushort OwnRole => DevNumber < Roles.Length ? Roles[DevNumber] : DeviceRole.Faulty;
 
@@ -98,10 +126,12 @@ public sealed class Superblock
         }
 
         block[..BlockBytes].Clear();
+        _header?.CopyTo(block);
         BinaryPrimitives.WriteUInt32LittleEndian(block[0..], Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(block[4..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(block[8..], FeatureMap);
         SetUuid.TryWriteBytes(block[16..32], bigEndian: true, out _);
+        block[32..64].Clear();
         Encoding.UTF8.GetBytes(SetName.AsSpan(0, Math.Min(SetName.Length, 32)), block[32..64]);
         BinaryPrimitives.WriteUInt64LittleEndian(block[64..], PackTime(CreationTime));
         BinaryPrimitives.WriteInt32LittleEndian(block[72..], Level);
@@ -109,12 +139,18 @@ public sealed class Superblock
         BinaryPrimitives.WriteUInt64LittleEndian(block[80..], Size);
         BinaryPrimitives.WriteUInt32LittleEndian(block[88..], ChunkSectors);
         BinaryPrimitives.WriteInt32LittleEndian(block[92..], RaidDisks);
+        BinaryPrimitives.WriteInt32LittleEndian(block[96..], BitmapOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[128..], DataOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[136..], DataSize);
         BinaryPrimitives.WriteUInt64LittleEndian(block[144..], SuperOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[152..], RecoveryOffset);
         BinaryPrimitives.WriteInt32LittleEndian(block[160..], DevNumber);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[164..], CorrectedReads);
         DeviceUuid.TryWriteBytes(block[168..184], bigEndian: true, out _);
+        block[184] = DevFlags;
+        block[185] = BadBlockLogShift;
+        BinaryPrimitives.WriteUInt16LittleEndian(block[186..], BadBlockLogSize);
+        BinaryPrimitives.WriteInt32LittleEndian(block[188..], BadBlockLogOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[192..], PackTime(UpdateTime));
         BinaryPrimitives.WriteUInt64LittleEndian(block[200..], Events);
         BinaryPrimitives.WriteUInt64LittleEndian(block[208..], ResyncOffset);
@@ -125,6 +161,14 @@ public sealed class Superblock
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(block[216..], Checksum(block, Roles.Length));
+    }
+
+    /// <summary>A copy to change and write back: every field, the unnamed ones included, and its own role table.</summary>
+    public Superblock Copy()
+    {
+        var copy = (Superblock)MemberwiseClone();
+        copy.Roles = [.. Roles];
+        return copy;
     }
 
     /// <summary>Reads and validates the superblock of <paramref name="device"/>; <paramref name="source"/> names it in errors.</summary>
@@ -188,16 +232,23 @@ public sealed class Superblock
             Size = BinaryPrimitives.ReadUInt64LittleEndian(block[80..]),
             ChunkSectors = BinaryPrimitives.ReadUInt32LittleEndian(block[88..]),
             RaidDisks = BinaryPrimitives.ReadInt32LittleEndian(block[92..]),
+            BitmapOffset = BinaryPrimitives.ReadInt32LittleEndian(block[96..]),
             DataOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[128..]),
             DataSize = BinaryPrimitives.ReadUInt64LittleEndian(block[136..]),
             SuperOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[144..]),
             RecoveryOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[152..]),
             DevNumber = BinaryPrimitives.ReadInt32LittleEndian(block[160..]),
+            CorrectedReads = BinaryPrimitives.ReadUInt32LittleEndian(block[164..]),
             DeviceUuid = new Guid(block[168..184], bigEndian: true),
+            DevFlags = block[184],
+            BadBlockLogShift = block[185],
+            BadBlockLogSize = BinaryPrimitives.ReadUInt16LittleEndian(block[186..]),
+            BadBlockLogOffset = BinaryPrimitives.ReadInt32LittleEndian(block[188..]),
             UpdateTime = UnpackTime(BinaryPrimitives.ReadUInt64LittleEndian(block[192..])),
             Events = BinaryPrimitives.ReadUInt64LittleEndian(block[200..]),
             ResyncOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[208..]),
             Roles = new ushort[maxDev],
+            _header = block[..HeaderBytes].ToArray(),
         };
         for (int i = 0; i < maxDev; i++)
         {
