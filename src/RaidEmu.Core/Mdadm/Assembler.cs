@@ -31,6 +31,7 @@ public static class Assembler
 
         var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
         CheckSameArray(found);
+        RefuseUnsupportedFeatures(found);
 
         var reference = found.MaxBy(f => f.Super.Events).Super;
         var geometry = GeometryOf(reference);
@@ -132,6 +133,22 @@ public static class Assembler
     private static bool IsCurrent(Superblock super, Superblock reference, ushort role) =>
         super.Events == reference.Events
         || (super.Events + EventMargin >= reference.Events && super.OwnRole == role);
+
+    /// <summary>
+    /// Refuses features RaidEmu does not implement: running with them would serve wrong bytes (a reshape moves data
+    /// from its position on) or drop what they protect (a journal, a partial parity log).
+    /// </summary>
+    private static void RefuseUnsupportedFeatures(List<(MemberSource Source, Superblock Super)> found)
+    {
+        foreach (var (source, super) in found)
+        {
+            var names = FeatureBits.Unsupported(super.FeatureMap);
+            if (names.Count > 0)
+            {
+                throw new ArrayRefusedException($"{Label(source)}: md feature not implemented by RaidEmu: {string.Join(", ", names)}; assemble this array with mdadm instead");
+            }
+        }
+    }
 
     private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)
     {

@@ -52,6 +52,45 @@ public sealed class SuperblockPreservationTests
         }
     }
 
+    [TestMethod]
+    [DataRow(0x4u, "reshape in progress")]
+    [DataRow(0x200u, "write journal")]
+    [DataRow(0x400u, "partial parity log")]
+    [DataRow(0x10000u, "unknown feature bits 0x10000")]
+    public void UnimplementedFeature_IsRefused_NamingIt(uint bit, string name)
+    {
+        var array = TestArrays.Raid5(out var devices);
+        array.Dispose();
+        SetFeature(devices[1], bit);
+
+        var error = Assert.ThrowsExactly<ArrayRefusedException>(() => Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false));
+        StringAssert.Contains(error.Message, name);
+        StringAssert.Contains(error.Message, "mem1");
+    }
+
+    [TestMethod]
+    public void BitmapAndBadBlockLogBits_AreAccepted()
+    {
+        var array = TestArrays.Raid5(out var devices);
+        array.Dispose();
+        foreach (var device in devices)
+        {
+            SetFeature(device, Superblock.FeatureBitmap | 0x8);
+        }
+
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        Assert.AreEqual(RaidEmu.Core.Md.ArrayState.Optimal, again.State);
+    }
+
+    private static void SetFeature(IBlockDevice device, uint bit)
+    {
+        var super = Superblock.Read(device, "m");
+        super.FeatureMap |= bit;
+        var block = new byte[Superblock.BlockBytes];
+        super.WriteTo(block);
+        device.Write(Superblock.ByteOffset, block);
+    }
+
     private static byte[] Header(IBlockDevice device)
     {
         var header = new byte[256];
