@@ -9,7 +9,14 @@ internal static class SyncCommands
 {
     public static int Rebuild(RebuildOptions o)
     {
+        long maxSpeed = Sizes.ParseOptional(o.MaxSpeed, "--max-speed", 0);
+        if (o.MaxSpeed != null && maxSpeed <= 0)
+        {
+            throw new UsageException("--max-speed must be more than 0 bytes per second");
+        }
+
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "rebuild");
+        handle.Array.SyncSpeedLimit = maxSpeed;
         if (handle.Live && !o.Wait && handle.Array.PendingSync != null)
         {
             handle.Array.StartBackgroundSync();

@@ -259,6 +259,16 @@ public sealed partial class RaidArray : IBlockDevice
         set => _sync.AutoRecover = value;
     }
 
+    /// <summary>
+    /// md's sync_speed_max: the most member bytes per second recovery and resync go through (0: no limit). Writes
+    /// to the array are never slowed by it.
+    /// </summary>
+    public long SyncSpeedLimit
+    {
+        get => _sync.SpeedLimit;
+        set => _sync.SpeedLimit = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "a speed limit cannot be negative");
+    }
+
     /// <summary>The last error of background recovery, if it stopped on one.</summary>
     public Exception? BackgroundError => _sync.BackgroundError;
 

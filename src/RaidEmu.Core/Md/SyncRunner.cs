@@ -18,6 +18,9 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
     /// <summary>When true, recovery that becomes pending (a hot spare taking over, a member added) runs by itself in the background.</summary>
     public bool AutoRecover { get; set; }
 
+    /// <summary>Most member bytes per second recovery and resync go through; 0 for no limit.</summary>
+    public long SpeedLimit { get; set; }
+
     /// <summary>The last error of background recovery, if it stopped on one.</summary>
     public Exception? BackgroundError { get; private set; }
 
@@ -212,8 +215,11 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
     private void RunUnits(SyncKind kind, long start, Func<bool> hasWork, Action<long> reached, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var checkpoint = clock.GetTimestamp();
-        for (long unit = start / personality.UnitBytes; unit < personality.Units; unit++)
+        var began = clock.GetTimestamp();
+        long first = start / personality.UnitBytes;
+        for (long unit = first; unit < personality.Units; unit++)
         {
+            Throttle(began, (unit - first) * personality.UnitBytes, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 array.Checkpoint();
@@ -235,6 +241,22 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 array.Checkpoint();
                 checkpoint = clock.GetTimestamp();
             }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="done"/> bytes since <paramref name="began"/> are within the speed limit, as md's resync throttle.</summary>
+    private void Throttle(long began, long done, CancellationToken cancellationToken)
+    {
+        long limit = SpeedLimit;
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        var due = TimeSpan.FromSeconds((double)done / limit) - clock.GetElapsedTime(began);
+        if (due > TimeSpan.Zero)
+        {
+            cancellationToken.WaitHandle.WaitOne(due);
         }
     }
 
