@@ -33,12 +33,14 @@ internal static partial class StatusCommand
                 MemberState.Rebuilding when m.WasStale => "stale",
                 MemberState.Rebuilding => "rebuilding",
                 MemberState.Spare => "spare",
+                MemberState.Stale => "stale",
                 _ => "faulty",
             };
             object role = m.State switch
             {
                 MemberState.InSync or MemberState.Rebuilding => m.Slot,
                 MemberState.Spare => "spare",
+                MemberState.Stale => "none",
                 _ => "faulty",
             };
             members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events));

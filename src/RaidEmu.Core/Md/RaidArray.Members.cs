@@ -21,9 +21,10 @@ public sealed partial class RaidArray
             {
                 case MemberState.Faulty:
                     return;
-                case MemberState.Spare:
+                case MemberState.Spare or MemberState.Stale:
+                    string was = Describe(member.State);
                     member.State = MemberState.Faulty;
-                    Commit(EventTypes.MemberFailed, member, "spare marked faulty");
+                    Commit(EventTypes.MemberFailed, member, $"{was} member marked faulty");
                     return;
                 default:
                     if (IsLastCopy(member))
@@ -44,7 +45,7 @@ public sealed partial class RaidArray
         lock (_stateGate)
         {
             var member = Find(devNumber);
-            if (member.State is not (MemberState.Faulty or MemberState.Spare))
+            if (member.State is not (MemberState.Faulty or MemberState.Spare or MemberState.Stale))
             {
                 throw new ArrayRefusedException(
                     $"disk {devNumber} is {Describe(member.State)} in slot {member.Slot}; fail it before removing it");
@@ -203,6 +204,7 @@ public sealed partial class RaidArray
         MemberState.InSync => "in sync",
         MemberState.Rebuilding => "rebuilding",
         MemberState.Spare => "a spare",
+        MemberState.Stale => "stale",
         _ => "faulty",
     };
 
@@ -224,7 +226,7 @@ public sealed partial class RaidArray
         // Superblocks are written one member at a time, so a kill part-way leaves members one event apart, which
         // assembly accepts. A member still behind is first brought level, so a kill in the next round cannot
         // leave it two events behind.
-        if (bumpEvents && _table.All.Any(m => m.State != MemberState.Faulty && m.Events != _events))
+        if (bumpEvents && _table.All.Any(m => m.State is not (MemberState.Faulty or MemberState.Stale) && m.Events != _events))
         {
             _superblocks.WriteAll([.. _table.All], _events, OnDiskResyncOffset(), FailFromIo);
         }

@@ -19,7 +19,8 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         var roles = RoleTable(members);
         foreach (var member in members)
         {
-            if (member.State == MemberState.Faulty)
+            // md leaves the superblocks of faulty and kicked-out members as they were.
+            if (member.State is MemberState.Faulty or MemberState.Stale)
             {
                 continue;
             }
@@ -45,13 +46,14 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
     {
         int count = Math.Max(geometry.RaidDisks, members.Count == 0 ? 0 : members.Max(m => m.DevNumber) + 1);
         var roles = new ushort[count];
-        Array.Fill(roles, DeviceRole.Faulty);
+        // md marks every device number not in the array 0xffff; only members known faulty get 0xfffe.
+        Array.Fill(roles, DeviceRole.Spare);
         foreach (var member in members)
         {
             roles[member.DevNumber] = member.State switch
             {
                 MemberState.InSync or MemberState.Rebuilding => (ushort)member.Slot,
-                MemberState.Spare => DeviceRole.Spare,
+                MemberState.Spare or MemberState.Stale => DeviceRole.Spare,
                 _ => DeviceRole.Faulty,
             };
         }

@@ -110,6 +110,12 @@ public static class Assembler
             member.WasStale = !fresh;
             slots[role] = member;
         }
+        else if (role == DeviceRole.Spare && super.OwnRole < reference.RaidDisks && super.Events + EventMargin < reference.Events)
+        {
+            // md kicked it as non-fresh and no longer lists it: old data, not a spare to rebuild onto.
+            member.State = MemberState.Stale;
+            member.Slot = super.OwnRole;
+        }
         else if (role == DeviceRole.Spare)
         {
             member.State = MemberState.Spare;

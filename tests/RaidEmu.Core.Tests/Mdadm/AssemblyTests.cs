@@ -144,6 +144,32 @@ public sealed class AssemblyTests
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
     }
 
+    [TestMethod]
+    public void MemberMdNoLongerLists_IsStale_NotASpare()
+    {
+        var array = TestArrays.Raid5(out var devices);
+        array.Dispose();
+        var old = ReadSuperblockArea(devices[2]);
+        array = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        array.Fail(2);
+        array.Remove(2);
+        var expected = TestArrays.FillRandom(array, 13);
+        array.Dispose();
+
+        // The member comes back with its old superblock: it held slot 2, events far behind, and the array's table says 0xffff.
+        devices[2].Write(Superblock.ByteOffset, old);
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        var stale = again.Members.Single(m => m.DevNumber == 2);
+        Assert.AreEqual(MemberState.Stale, stale.State);
+        Assert.AreEqual(ArrayState.Degraded, again.State);
+        Assert.IsNull(again.PendingSync, "a stale member is never rebuilt onto without an explicit add");
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
+
+        // A failure elsewhere does not pull it in as a spare either.
+        again.Write(0, new byte[4096]);
+        Assert.AreEqual(MemberState.Stale, stale.State);
+    }
+
     private static byte[] ReadSuperblockArea(IBlockDevice device)
     {
         var block = new byte[Superblock.BlockBytes];
