@@ -196,7 +196,9 @@ public sealed partial class RaidArray
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _table.Find(devNumber)
-            ?? throw new ArgumentException($"array '{Name}' has no disk {devNumber}");
+            ?? throw new ArgumentException(
+                $"array '{Name}' has no disk {devNumber}; disks are device numbers from the superblocks, not file names: "
+                + string.Join(", ", _table.All.OrderBy(m => m.DevNumber).Select(m => $"{m.DevNumber} = {System.IO.Path.GetFileName(m.Path) ?? "device"}")));
     }
 
     private static string Describe(MemberState state) => state switch

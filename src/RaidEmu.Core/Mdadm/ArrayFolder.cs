@@ -118,11 +118,7 @@ public static partial class ArrayFolder
     {
         ArgumentNullException.ThrowIfNull(array);
         int devNumber = array.NextDevNumber();
-        string path = MemberPath(folder, devNumber);
-        if (File.Exists(path))
-        {
-            throw new IOException($"{path} already exists but is not a member; move it away first");
-        }
+        string path = FreeMemberPath(folder, devNumber);
 
         FileBlockDevice device;
         if (file == null)
@@ -158,6 +154,23 @@ public static partial class ArrayFolder
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next
+    /// free <c>disk&lt;K&gt;.img</c>. The device number in the superblock is the member's identity; the name only
+    /// has to be found by assembly, and a folder made by mdadm may already use disk&lt;N&gt;.img for another number.
+    /// </summary>
+    private static string FreeMemberPath(string folder, int devNumber)
+    {
+        for (int k = devNumber; ; k++)
+        {
+            string path = MemberPath(folder, k);
+            if (!File.Exists(path) && !File.Exists(path + RemovedSuffix))
+            {
+                return path;
+            }
         }
     }
 
