@@ -158,6 +158,21 @@ public sealed partial class RaidArray
         ActivateSpares();
     }
 
+    /// <summary>
+    /// After assembly: a hot spare takes each slot no member holds (a member file gone, say), and recovery onto
+    /// it becomes pending, as md's spare handling does once the array runs.
+    /// </summary>
+    internal void TakeSparesForEmptySlots()
+    {
+        lock (_stateGate)
+        {
+            if (_table.FreeSlot >= 0 && _table.FirstSpare() != null)
+            {
+                ActivateSpares();
+            }
+        }
+    }
+
     /// <summary>Passive redundancy: a hot spare takes every empty slot, with no operator action.</summary>
     private void ActivateSpares()
     {

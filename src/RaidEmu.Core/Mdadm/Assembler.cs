@@ -65,6 +65,11 @@ public static class Assembler
             array.Record(EventTypes.ArrayForced, null, "dirty and degraded RAID 5 started by force; stripes written at the stop may hold wrong data");
         }
 
+        if (problem == null && !inspect)
+        {
+            array.TakeSparesForEmptySlots();
+        }
+
         return array;
     }
 

@@ -170,6 +170,24 @@ public sealed class AssemblyTests
         Assert.AreEqual(MemberState.Stale, stale.State);
     }
 
+    [TestMethod]
+    public void MissingMember_WithAHotSpare_RecoversOntoTheSpare()
+    {
+        var array = TestArrays.Raid5(out var devices, spares: 1);
+        var expected = TestArrays.FillRandom(array, 14);
+        array.Dispose();
+        devices.RemoveAt(1);
+
+        using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
+        var spare = again.Members.Single(m => m.DevNumber == 4);
+        Assert.AreEqual(MemberState.Rebuilding, spare.State);
+        Assert.AreEqual(1, spare.Slot);
+        Assert.AreEqual(SyncKind.Recovery, again.PendingSync);
+        again.RunSync();
+        Assert.AreEqual(ArrayState.Optimal, again.State);
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
+    }
+
     private static byte[] ReadSuperblockArea(IBlockDevice device)
     {
         var block = new byte[Superblock.BlockBytes];
