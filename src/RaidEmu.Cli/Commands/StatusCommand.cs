@@ -76,7 +76,8 @@ internal static partial class StatusCommand
             resync,
             LastCheck(folder),
             array.StartProblem ?? (array.BackgroundError is { } error ? $"background recovery stopped: {error.Message}" : null),
-            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString());
+            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString(),
+            [.. array.LeftOut.Select(l => new LeftOutReport(Path.GetFileName(l.Path), l.Reason))]);
     }
 
     private static CheckReport? LastCheck(string folder)
@@ -123,6 +124,11 @@ internal static partial class StatusCommand
         if (r.Problem != null)
         {
             CommandContext.Current.Out.WriteLine($"problem:    {r.Problem}");
+        }
+
+        foreach (var left in r.LeftOut)
+        {
+            CommandContext.Current.Out.WriteLine($"left out:   {left.Reason}");
         }
 
         CommandContext.Current.Out.WriteLine();

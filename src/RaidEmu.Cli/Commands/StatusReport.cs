@@ -18,7 +18,11 @@ internal sealed record StatusReport(
     RangeReport? Resync,
     CheckReport? LastCheck,
     string? Problem,
-    string Power);
+    string Power,
+    IReadOnlyList<LeftOutReport> LeftOut);
+
+/// <summary>A member file assembly left out, and why.</summary>
+internal sealed record LeftOutReport(string File, string Reason);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
 internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);

@@ -65,6 +65,9 @@ public sealed partial class RaidArray : IBlockDevice
     /// <summary>Level, slots, chunk, layout and sizes.</summary>
     public ArrayGeometry Geometry { get; }
 
+    /// <summary>Member files assembly left out, as md assembles without a device it cannot read, and why.</summary>
+    public IReadOnlyList<LeftOutMember> LeftOut { get; internal set; } = [];
+
     /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
     public string? StartProblem { get; private set; }
 

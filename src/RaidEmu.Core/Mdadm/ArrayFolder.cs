@@ -89,15 +89,27 @@ public static partial class ArrayFolder
         }
 
         var sources = new List<MemberSource>();
+        var unopened = new List<LeftOutMember>();
         try
         {
             foreach (string file in files)
             {
-                IBlockDevice device = FileBlockDevice.Open(file, readOnly: inspect);
+                IBlockDevice device;
+                try
+                {
+                    device = FileBlockDevice.Open(file, readOnly: inspect);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // md assembles without a device it cannot open; status names it.
+                    unopened.Add(new LeftOutMember(file, $"{file}: cannot be opened: {ex.Message}"));
+                    continue;
+                }
+
                 sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
             }
 
-            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);
+            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
         }
         catch
         {

@@ -21,15 +21,17 @@ public static class Assembler
     /// forced. With <paramref name="inspect"/>, an array that may not start is still returned, for reporting
     /// only: <see cref="RaidArray.StartProblem"/> says why it would not start.
     /// </summary>
-    public static RaidArray Assemble(IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false)
+    public static RaidArray Assemble(
+        IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false, IReadOnlyList<LeftOutMember>? unopened = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 0)
+        if (sources.Count == 0 && unopened is not { Count: > 0 })
         {
             throw new MetadataException("no member files to assemble");
         }
 
-        var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
+        var leftOut = new List<LeftOutMember>(unopened ?? []);
+        var found = ReadSuperblocks(sources, leftOut, ownsDevices);
         CheckSameArray(found);
         RefuseUnsupportedFeatures(found);
 
@@ -44,6 +46,11 @@ public static class Assembler
 
         bool dirty = reference.ResyncOffset != Superblock.Synced;
         string? problem = StartProblem(geometry, reference.SetName, slots, dirty, force, out bool failed);
+        if (problem != null && leftOut.Count > 0)
+        {
+            problem += $" (left out: {string.Join("; ", leftOut.Select(l => l.Reason))})";
+        }
+
         if (problem != null && !inspect)
         {
             throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
@@ -56,6 +63,7 @@ public static class Assembler
         var start = new ArrayStartState(reference.Events, synced, members.Any(m => m.State == MemberState.Rebuilding));
         var identity = new ArrayIdentity(reference.SetUuid, reference.SetName, reference.CreationTime);
         var array = new RaidArray(identity, geometry, members, start, new ArrayHost(sink, clock ?? TimeProvider.System, ownsDevices), Personalities.For(geometry.Level));
+        array.LeftOut = leftOut;
         if (problem != null)
         {
             array.MarkUnstartable(problem, failed);
@@ -71,6 +79,38 @@ public static class Assembler
         }
 
         return array;
+    }
+
+    /// <summary>
+    /// Reads every member's superblock. A member whose superblock is missing, damaged or impossible for its file is
+    /// left out with the reason, as md assembles without a device it cannot read; only when none is readable does
+    /// assembly fail.
+    /// </summary>
+    private static List<(MemberSource Source, Superblock Super)> ReadSuperblocks(IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices)
+    {
+        var found = new List<(MemberSource Source, Superblock Super)>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                found.Add((source, Superblock.Read(source.Device, Label(source))));
+            }
+            catch (Exception ex) when (ex is MetadataException or IOException)
+            {
+                leftOut.Add(new LeftOutMember(Label(source), ex.Message));
+                if (ownsDevices)
+                {
+                    source.Device.Dispose();
+                }
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            throw new MetadataException(string.Join("; ", leftOut.Select(l => l.Reason)));
+        }
+
+        return found;
     }
 
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
