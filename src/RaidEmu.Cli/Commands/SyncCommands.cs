@@ -63,6 +63,11 @@ internal static class SyncCommands
     public static int Start(StartOptions o)
     {
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "start", o.Force);
+        foreach (string note in handle.Array.ForceNotes)
+        {
+            CommandContext.Current.Out.WriteLine($"forced: {note}");
+        }
+
         CommandContext.Current.Out.WriteLine($"array is {MemberCommands.State(handle.Array)}{(handle.Array.PendingSync is { } kind ? $"; {kind.ToString().ToLowerInvariant()} pending: run 'raidemu rebuild {o.Array}'" : "")}");
         return 0;
     }

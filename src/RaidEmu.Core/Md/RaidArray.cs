@@ -68,6 +68,9 @@ public sealed partial class RaidArray : IBlockDevice
     /// <summary>Member files assembly left out, as md assembles without a device it cannot read, and why.</summary>
     public IReadOnlyList<LeftOutMember> LeftOut { get; internal set; } = [];
 
+    /// <summary>Members a forced assembly took back into the array, one line each saying which and why.</summary>
+    public IReadOnlyList<string> ForceNotes { get; internal set; } = [];
+
     /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
     public string? StartProblem { get; private set; }
 

@@ -45,7 +45,15 @@ public static class Assembler
         }
 
         bool dirty = reference.ResyncOffset != Superblock.Synced;
+        var takenBack = force && !inspect && slots.Count(m => m is { State: MemberState.InSync }) < geometry.MinInSync
+            ? ForcedAssembly.TakeBack(geometry, members, slots, reference)
+            : [];
         string? problem = StartProblem(geometry, reference.SetName, slots, dirty, force, out bool failed);
+        if (problem != null && failed && force)
+        {
+            problem += "; even by force, no other member holds whole data for a missing slot, and starting would need made-up data";
+        }
+
         if (problem != null && leftOut.Count > 0)
         {
             problem += $" (left out: {string.Join("; ", leftOut.Select(l => l.Reason))})";
@@ -56,7 +64,7 @@ public static class Assembler
             throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
         }
 
-        bool forced = problem == null && Forced(geometry, slots, dirty);
+        bool forced = problem == null && (Forced(geometry, slots, dirty) || takenBack.Count > 0);
 
         // A forced start accepts parity as it is: nothing can be resynced without the missing member.
         long synced = !dirty || forced ? long.MaxValue : (long)reference.ResyncOffset * 512;
@@ -68,10 +76,16 @@ public static class Assembler
         {
             array.MarkUnstartable(problem, failed);
         }
+        else if (takenBack.Count > 0)
+        {
+            array.Record(EventTypes.ArrayForced, null, $"started by force: {string.Join("; ", takenBack)}");
+        }
         else if (forced)
         {
             array.Record(EventTypes.ArrayForced, null, "dirty and degraded RAID 5 started by force; stripes written at the stop may hold wrong data");
         }
+
+        array.ForceNotes = takenBack;
 
         if (problem == null && !inspect)
         {

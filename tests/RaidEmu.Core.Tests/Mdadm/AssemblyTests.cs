@@ -188,6 +188,34 @@ public sealed class AssemblyTests
         CollectionAssert.AreEqual(expected, TestArrays.ReadAll(again));
     }
 
+    [TestMethod]
+    public void MembersFailedOneAfterAnother_ForceTakesBackTheFreshest_AndRefusesMadeUpData()
+    {
+        var array = TestArrays.Raid5(out var devices);
+        TestArrays.FillRandom(array, 15);
+        array.Fail(1);
+        var expected = TestArrays.FillRandom(array, 16);
+        array.Fail(2);
+        Assert.AreEqual(ArrayState.Failed, array.State);
+        array.Dispose();
+
+        Assert.ThrowsExactly<ArrayFailedException>(() => Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false));
+
+        // Without disk 2 nothing holds slot 2's data: force must refuse rather than make it up.
+        var refused = Assert.ThrowsExactly<ArrayFailedException>(
+            () => Assembler.Assemble(TestArrays.Sources(devices.Where((_, i) => i != 2)), new MemoryEventSink(), force: true, ownsDevices: false));
+        StringAssert.Contains(refused.Message, "made-up data");
+
+        var sink = new MemoryEventSink();
+        using var forced = Assembler.Assemble(TestArrays.Sources(devices), sink, force: true, ownsDevices: false);
+        Assert.AreEqual(ArrayState.Degraded, forced.State);
+        Assert.AreEqual(MemberState.InSync, forced.Members.Single(m => m.DevNumber == 2).State, "the last to fail missed no write");
+        Assert.AreEqual(MemberState.Faulty, forced.Members.Single(m => m.DevNumber == 1).State, "disk 1 missed writes");
+        StringAssert.Contains(forced.ForceNotes.Single(), "disk 2 (mem2) taken back into slot 2");
+        Assert.AreEqual(EventTypes.ArrayForced, sink.Events.Single().Type);
+        CollectionAssert.AreEqual(expected, TestArrays.ReadAll(forced));
+    }
+
     private static byte[] ReadSuperblockArea(IBlockDevice device)
     {
         var block = new byte[Superblock.BlockBytes];
