@@ -9,6 +9,21 @@ internal static class Cli
 
     public static Result Run(params string[] args)
     {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"raidemu {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts raidemu with stdin closed and stdout and stderr redirected; the caller reads them and waits.</summary>
+    public static Process Start(params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -21,17 +36,9 @@ internal static class Cli
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
+        var process = Process.Start(info)!;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"raidemu {string.Join(' ', args)} did not finish in 120 s");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return process;
     }
 
     public sealed record Result(int Code, string Out, string Err)

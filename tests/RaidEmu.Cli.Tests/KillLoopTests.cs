@@ -13,7 +13,6 @@ namespace RaidEmu.Cli.Tests;
 public sealed class KillLoopTests
 {
     private const int Block = 4096;
-    private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
 
     [TestMethod]
     public void SigkillDuringWritesAndRebuilds_NeverLeavesAnArrayThatCannotStart_NorLosesAcknowledgedData()
@@ -103,15 +102,7 @@ public sealed class KillLoopTests
     /// <summary>Runs raidemu and SIGKILLs it after <paramref name="killAfterMs"/>; true when it finished first (and succeeded).</summary>
     private static bool Run(int killAfterMs, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(s_dll);
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
+        using var process = Cli.Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(killAfterMs))

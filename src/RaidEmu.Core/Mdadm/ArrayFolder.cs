@@ -179,7 +179,7 @@ public static partial class ArrayFolder
         for (int k = devNumber; ; k++)
         {
             string path = MemberPath(folder, k);
-            if (!File.Exists(path) && !File.Exists(path + RemovedSuffix))
+            if (!File.Exists(path))
             {
                 return path;
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -134,7 +133,9 @@ public sealed class MdDriverTests
         Cli.Run("add", array).Ok();
 
         // 8 MiB per member at 1 MiB/s, checkpointed every second: killed after a few checkpoints, well before the end.
-        var rebuild = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "raidemu.dll"), "rebuild", array, "--max-speed", "1M" }, RedirectStandardOutput = true })!;
+        var rebuild = Cli.Start("rebuild", array, "--max-speed", "1M");
+        _ = rebuild.StandardOutput.ReadToEndAsync();
+        _ = rebuild.StandardError.ReadToEndAsync();
         Thread.Sleep(3500);
         Assert.IsFalse(rebuild.HasExited, "the rebuild finished before it could be interrupted");
         rebuild.Kill();
