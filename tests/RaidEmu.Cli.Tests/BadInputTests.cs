@@ -96,7 +96,15 @@ public sealed class BadInputTests
             file.WriteByte(0x55);
         }
 
-        Cli.Run("status", array).Fails(1, "disk1.img: md superblock checksum is wrong");
+        // md assembles without the damaged member; status says which file was left out and why.
+        string status = Cli.Run("status", array).Ok().Out;
+        StringAssert.Contains(status, "left out:   ");
+        StringAssert.Contains(status, "disk1.img: md superblock checksum is wrong");
+        StringAssert.Contains(status, "degraded");
+        using var json = System.Text.Json.JsonDocument.Parse(Cli.Run("status", array, "--json").Ok().Out);
+        var left = json.RootElement.GetProperty("leftOut").EnumerateArray().Single();
+        Assert.AreEqual("disk1.img", left.GetProperty("file").GetString());
+        Cli.Run("read", array, "--output", tmp.Combine("out")).Ok();
     }
 
     [TestMethod]

@@ -52,6 +52,26 @@ internal static class Cli
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Starts raidemu with stdin closed and stdout and stderr redirected; the caller reads them and waits.</summary>
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        info.ArgumentList.Add(s_dll);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
+    }
+
     public sealed record Result(int Code, string Out, string Err)
     {
         public Result Ok()

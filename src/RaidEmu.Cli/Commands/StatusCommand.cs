@@ -33,12 +33,14 @@ internal static partial class StatusCommand
                 MemberState.Rebuilding when m.WasStale => "stale",
                 MemberState.Rebuilding => "rebuilding",
                 MemberState.Spare => "spare",
+                MemberState.Stale => "stale",
                 _ => "faulty",
             };
             object role = m.State switch
             {
                 MemberState.InSync or MemberState.Rebuilding => m.Slot,
                 MemberState.Spare => "spare",
+                MemberState.Stale => "none",
                 _ => "faulty",
             };
             members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events));
@@ -75,6 +77,7 @@ internal static partial class StatusCommand
             LastCheck(folder),
             array.StartProblem ?? (array.BackgroundError is { } error ? $"background recovery stopped: {error.Message}" : null),
             (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString(),
+            [.. array.LeftOut.Select(l => new LeftOutReport(Path.GetFileName(l.Path), l.Reason))],
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
                 : null);
@@ -151,6 +154,11 @@ internal static partial class StatusCommand
         if (r.Problem != null)
         {
             CommandContext.Current.Out.WriteLine($"problem:    {r.Problem}");
+        }
+
+        foreach (var left in r.LeftOut)
+        {
+            CommandContext.Current.Out.WriteLine($"left out:   {left.Reason}");
         }
 
         CommandContext.Current.Out.WriteLine();

@@ -19,6 +19,7 @@ internal sealed record StatusReport(
     CheckReport? LastCheck,
     string? Problem,
     string Power,
+    IReadOnlyList<LeftOutReport> LeftOut,
     BitmapReport? Bitmap = null);
 
 /// <summary>The write-intent bitmap, and what the last resync or recovery saved thanks to it.</summary>
@@ -26,6 +27,9 @@ internal sealed record BitmapReport(long ChunkBytes, long DirtyChunks, long Chun
 
 /// <summary>Member bytes a bitmap-driven resync or recovery copied and skipped.</summary>
 internal sealed record SavingReport(string Kind, long SyncedBytes, long SkippedBytes);
+
+/// <summary>A member file assembly left out, and why.</summary>
+internal sealed record LeftOutReport(string File, string Reason);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
 internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);

@@ -9,7 +9,14 @@ internal static class SyncCommands
 {
     public static int Rebuild(RebuildOptions o)
     {
+        long maxSpeed = Sizes.ParseOptional(o.MaxSpeed, "--max-speed", 0);
+        if (o.MaxSpeed != null && maxSpeed <= 0)
+        {
+            throw new UsageException("--max-speed must be more than 0 bytes per second");
+        }
+
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "rebuild");
+        handle.Array.SyncSpeedLimit = maxSpeed;
         if (handle.Live && !o.Wait && handle.Array.PendingSync != null)
         {
             handle.Array.StartBackgroundSync();
@@ -56,6 +63,11 @@ internal static class SyncCommands
     public static int Start(StartOptions o)
     {
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "start", o.Force);
+        foreach (string note in handle.Array.ForceNotes)
+        {
+            CommandContext.Current.Out.WriteLine($"forced: {note}");
+        }
+
         CommandContext.Current.Out.WriteLine($"array is {MemberCommands.State(handle.Array)}{(handle.Array.PendingSync is { } kind ? $"; {kind.ToString().ToLowerInvariant()} pending: run 'raidemu rebuild {o.Array}'" : "")}");
         return 0;
     }

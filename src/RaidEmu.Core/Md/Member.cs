@@ -1,4 +1,5 @@
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Metadata;
 
 namespace RaidEmu.Core.Md;
 
@@ -58,6 +59,9 @@ public sealed class Member
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     internal IBlockDevice Device { get; }
+
+    /// <summary>The superblock last read from or written to the member; null for a new one. Rewrites start from it.</summary>
+    internal Superblock? OnDisk { get; set; }
 
     /// <summary>True when the member holds current data for the member bytes below <paramref name="end"/>.</summary>
     internal bool CanRead(long end) =>

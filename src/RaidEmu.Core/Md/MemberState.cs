@@ -17,4 +17,11 @@ public enum MemberState
 
     /// <summary>Failed; never read or written again until removed.</summary>
     Faulty,
+
+    /// <summary>
+    /// Left out at assembly: its superblock says it held a slot, but its events are behind and the array no longer
+    /// lists it (md kicks such a "non-fresh" member). Its data is old; it is neither read nor taken as a spare
+    /// until it is added again by hand.
+    /// </summary>
+    Stale,
 }

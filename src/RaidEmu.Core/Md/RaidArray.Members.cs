@@ -21,9 +21,10 @@ public sealed partial class RaidArray
             {
                 case MemberState.Faulty:
                     return;
-                case MemberState.Spare:
+                case MemberState.Spare or MemberState.Stale:
+                    string was = Describe(member.State);
                     member.State = MemberState.Faulty;
-                    Commit(EventTypes.MemberFailed, member, "spare marked faulty");
+                    Commit(EventTypes.MemberFailed, member, $"{was} member marked faulty");
                     return;
                 default:
                     if (IsLastCopy(member))
@@ -44,7 +45,7 @@ public sealed partial class RaidArray
         lock (_stateGate)
         {
             var member = Find(devNumber);
-            if (member.State is not (MemberState.Faulty or MemberState.Spare))
+            if (member.State is not (MemberState.Faulty or MemberState.Spare or MemberState.Stale))
             {
                 throw new ArrayRefusedException(
                     $"disk {devNumber} is {Describe(member.State)} in slot {member.Slot}; fail it before removing it");
@@ -164,6 +165,21 @@ public sealed partial class RaidArray
         ActivateSpares();
     }
 
+    /// <summary>
+    /// After assembly: a hot spare takes each slot no member holds (a member file gone, say), and recovery onto
+    /// it becomes pending, as md's spare handling does once the array runs.
+    /// </summary>
+    internal void TakeSparesForEmptySlots()
+    {
+        lock (_stateGate)
+        {
+            if (_table.FreeSlot >= 0 && _table.FirstSpare() != null)
+            {
+                ActivateSpares();
+            }
+        }
+    }
+
     /// <summary>Passive redundancy: a hot spare takes every empty slot, with no operator action.</summary>
     private void ActivateSpares()
     {
@@ -202,7 +218,9 @@ public sealed partial class RaidArray
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _table.Find(devNumber)
-            ?? throw new ArgumentException($"array '{Name}' has no disk {devNumber}");
+            ?? throw new ArgumentException(
+                $"array '{Name}' has no disk {devNumber}; disks are device numbers from the superblocks, not file names: "
+                + string.Join(", ", _table.All.OrderBy(m => m.DevNumber).Select(m => $"{m.DevNumber} = {System.IO.Path.GetFileName(m.Path) ?? "device"}")));
     }
 
     private static string Describe(MemberState state) => state switch
@@ -210,6 +228,7 @@ public sealed partial class RaidArray
         MemberState.InSync => "in sync",
         MemberState.Rebuilding => "rebuilding",
         MemberState.Spare => "a spare",
+        MemberState.Stale => "stale",
         _ => "faulty",
     };
 
@@ -226,6 +245,14 @@ public sealed partial class RaidArray
         if (_poweredOff)
         {
             return;
+        }
+
+        // Superblocks are written one member at a time, so a kill part-way leaves members one event apart, which
+        // assembly accepts. A member still behind is first brought level, so a kill in the next round cannot
+        // leave it two events behind.
+        if (bumpEvents && _table.All.Any(m => m.State is not (MemberState.Faulty or MemberState.Stale) && m.Events != _events))
+        {
+            _superblocks.WriteAll([.. _table.All], _events, OnDiskResyncOffset(), FailFromIo);
         }
 
         if (bumpEvents)

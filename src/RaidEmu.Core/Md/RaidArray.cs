@@ -66,6 +66,12 @@ public sealed partial class RaidArray : IBlockDevice
     /// <summary>Level, slots, chunk, layout and sizes.</summary>
     public ArrayGeometry Geometry { get; }
 
+    /// <summary>Member files assembly left out, as md assembles without a device it cannot read, and why.</summary>
+    public IReadOnlyList<LeftOutMember> LeftOut { get; internal set; } = [];
+
+    /// <summary>Members a forced assembly took back into the array, one line each saying which and why.</summary>
+    public IReadOnlyList<string> ForceNotes { get; internal set; } = [];
+
     /// <summary>Why an array assembled for inspection could not start; null when it can.</summary>
     public string? StartProblem { get; private set; }
 
@@ -270,6 +276,16 @@ public sealed partial class RaidArray : IBlockDevice
     {
         get => _sync.AutoRecover;
         set => _sync.AutoRecover = value;
+    }
+
+    /// <summary>
+    /// md's sync_speed_max: the most member bytes per second recovery and resync go through (0: no limit). Writes
+    /// to the array are never slowed by it.
+    /// </summary>
+    public long SyncSpeedLimit
+    {
+        get => _sync.SpeedLimit;
+        set => _sync.SpeedLimit = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "a speed limit cannot be negative");
     }
 
     /// <summary>The last error of background recovery, if it stopped on one.</summary>

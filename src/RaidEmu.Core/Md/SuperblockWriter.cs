@@ -22,17 +22,20 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         var roles = RoleTable(members);
         foreach (var member in members)
         {
-            if (member.State == MemberState.Faulty)
+            // md leaves the superblocks of faulty and kicked-out members as they were.
+            if (member.State is MemberState.Faulty or MemberState.Stale)
             {
                 continue;
             }
 
-            Build(member, roles, events, resyncOffset).WriteTo(block);
+            var super = Build(member, roles, events, resyncOffset);
+            super.WriteTo(block);
             try
             {
                 member.Device.Write(Superblock.ByteOffset, block);
                 member.Device.Flush();
                 member.Events = events;
+                member.OnDisk = super;
             }
             catch (IOException ex)
             {
@@ -46,13 +49,14 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
     {
         int count = Math.Max(geometry.RaidDisks, members.Count == 0 ? 0 : members.Max(m => m.DevNumber) + 1);
         var roles = new ushort[count];
-        Array.Fill(roles, DeviceRole.Faulty);
+        // md marks every device number not in the array 0xffff; only members known faulty get 0xfffe.
+        Array.Fill(roles, DeviceRole.Spare);
         foreach (var member in members)
         {
             roles[member.DevNumber] = member.State switch
             {
                 MemberState.InSync or MemberState.Rebuilding => (ushort)member.Slot,
-                MemberState.Spare => DeviceRole.Spare,
+                MemberState.Spare or MemberState.Stale => DeviceRole.Spare,
                 _ => DeviceRole.Faulty,
             };
         }
@@ -60,31 +64,40 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         return roles;
     }
 
+    /// <summary>
+    /// The member's next superblock: its current one with what the array changes set anew. Everything else read
+    /// from the member (bitmap offset and feature bit, bad-block log, devflags, reshape fields, data size) is
+    /// written back unchanged.
+    /// </summary>
     private Superblock Build(Member member, ushort[] roles, ulong events, ulong resyncOffset)
     {
         bool rebuilding = member.State == MemberState.Rebuilding;
-        return new Superblock
+        var sb = member.OnDisk?.Copy() ?? new Superblock
         {
-            FeatureMap = (rebuilding ? Superblock.FeatureRecoveryOffset : 0) | (BitmapOffsetSectors != 0 ? Superblock.FeatureBitmap : 0)
-                | (rebuilding && member.BitmapRecovery && BitmapOffsetSectors != 0 ? Superblock.FeatureRecoveryBitmap : 0),
-            BitmapOffset = BitmapOffsetSectors,
-            SetUuid = identity.Uuid,
-            SetName = identity.Name,
-            CreationTime = identity.CreationTime,
-            Level = (int)geometry.Level,
-            Layout = geometry.Level == RaidLevel.Raid5 ? (int)geometry.Algorithm : 0,
-            Size = (ulong)(geometry.ComponentBytes / 512),
-            ChunkSectors = (uint)(geometry.ChunkBytes / 512),
-            RaidDisks = geometry.RaidDisks,
-            DataOffset = (ulong)(geometry.DataOffsetBytes / 512),
             DataSize = (ulong)((member.Device.Length - geometry.DataOffsetBytes) / 512),
-            RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0,
-            DevNumber = member.DevNumber,
-            DeviceUuid = member.DeviceUuid,
-            UpdateTime = clock.GetUtcNow(),
-            Events = events,
-            ResyncOffset = resyncOffset,
-            Roles = roles,
         };
+        const uint ours = Superblock.FeatureRecoveryOffset | Superblock.FeatureBitmap | Superblock.FeatureRecoveryBitmap;
+        sb.FeatureMap = (sb.FeatureMap & ~ours)
+            | (rebuilding ? Superblock.FeatureRecoveryOffset : 0)
+            | (BitmapOffsetSectors != 0 ? Superblock.FeatureBitmap : 0)
+            | (rebuilding && member.BitmapRecovery && BitmapOffsetSectors != 0 ? Superblock.FeatureRecoveryBitmap : 0);
+        sb.BitmapOffset = BitmapOffsetSectors;
+        sb.SetUuid = identity.Uuid;
+        sb.SetName = identity.Name;
+        sb.CreationTime = identity.CreationTime;
+        sb.Level = (int)geometry.Level;
+        sb.Layout = geometry.Level == RaidLevel.Raid5 ? (int)geometry.Algorithm : 0;
+        sb.Size = (ulong)(geometry.ComponentBytes / 512);
+        sb.ChunkSectors = (uint)(geometry.ChunkBytes / 512);
+        sb.RaidDisks = geometry.RaidDisks;
+        sb.DataOffset = (ulong)(geometry.DataOffsetBytes / 512);
+        sb.RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0;
+        sb.DevNumber = member.DevNumber;
+        sb.DeviceUuid = member.DeviceUuid;
+        sb.UpdateTime = clock.GetUtcNow();
+        sb.Events = events;
+        sb.ResyncOffset = resyncOffset;
+        sb.Roles = roles;
+        return sb;
     }
 }

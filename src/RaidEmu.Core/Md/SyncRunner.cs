@@ -18,6 +18,9 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
     /// <summary>When true, recovery that becomes pending (a hot spare taking over, a member added) runs by itself in the background.</summary>
     public bool AutoRecover { get; set; }
 
+    /// <summary>Most member bytes per second recovery and resync go through; 0 for no limit.</summary>
+    public long SpeedLimit { get; set; }
+
     /// <summary>The last error of background recovery, if it stopped on one.</summary>
     public Exception? BackgroundError { get; private set; }
 
@@ -218,8 +221,11 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
         var checkpoint = clock.GetTimestamp();
         long synced = 0;
         long skipped = 0;
-        for (long unit = start / personality.UnitBytes; unit < personality.Units; unit++)
+        var began = clock.GetTimestamp();
+        long first = start / personality.UnitBytes;
+        for (long unit = first; unit < personality.Units; unit++)
         {
+            Throttle(began, (unit - first) * personality.UnitBytes, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 array.Checkpoint();
@@ -256,6 +262,22 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
         }
 
         return new SyncCounts(synced, skipped, bitmap != null);
+    }
+
+    /// <summary>Waits until <paramref name="done"/> bytes since <paramref name="began"/> are within the speed limit, as md's resync throttle.</summary>
+    private void Throttle(long began, long done, CancellationToken cancellationToken)
+    {
+        long limit = SpeedLimit;
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        var due = TimeSpan.FromSeconds((double)done / limit) - clock.GetElapsedTime(began);
+        if (due > TimeSpan.Zero)
+        {
+            cancellationToken.WaitHandle.WaitOne(due);
+        }
     }
 
     private long UnitEnd(long unit) => Math.Min((unit + 1) * personality.UnitBytes, array.Geometry.ComponentBytes);

@@ -108,15 +108,27 @@ public static partial class ArrayFolder
         }
 
         var sources = new List<MemberSource>();
+        var unopened = new List<LeftOutMember>();
         try
         {
             foreach (string file in files)
             {
-                IBlockDevice device = FileBlockDevice.Open(file, readOnly: inspect);
+                IBlockDevice device;
+                try
+                {
+                    device = FileBlockDevice.Open(file, readOnly: inspect);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // md assembles without a device it cannot open; status names it.
+                    unopened.Add(new LeftOutMember(file, $"{file}: cannot be opened: {ex.Message}"));
+                    continue;
+                }
+
                 sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
             }
 
-            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect);
+            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
         }
         catch
         {
@@ -144,11 +156,7 @@ public static partial class ArrayFolder
         }
 
         int devNumber = array.NextDevNumber();
-        string path = MemberPath(folder, devNumber);
-        if (File.Exists(path))
-        {
-            throw new IOException($"{path} already exists but is not a member; move it away first");
-        }
+        string path = FreeMemberPath(folder, devNumber);
 
         FileBlockDevice device;
         if (file == null)
@@ -235,6 +243,23 @@ public static partial class ArrayFolder
                 {
                     File.Move(path, file);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next
+    /// free <c>disk&lt;K&gt;.img</c>. The device number in the superblock is the member's identity; the name only
+    /// has to be found by assembly, and a folder made by mdadm may already use disk&lt;N&gt;.img for another number.
+    /// </summary>
+    private static string FreeMemberPath(string folder, int devNumber)
+    {
+        for (int k = devNumber; ; k++)
+        {
+            string path = MemberPath(folder, k);
+            if (!File.Exists(path))
+            {
+                return path;
             }
         }
     }

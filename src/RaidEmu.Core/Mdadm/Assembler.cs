@@ -11,6 +11,9 @@ namespace RaidEmu.Core.Mdadm;
 /// </summary>
 public static class Assembler
 {
+    // How far behind the freshest superblock a member may be and still count as in sync (mdadm's event_margin).
+    private const ulong EventMargin = 1;
+
     /// <summary>
     /// Assembles with md's rules: the highest event count is the reference; a member behind it is stale and
     /// is rebuilt, never read; a RAID 5 missing two members does not start; a dirty and degraded RAID 5
@@ -18,16 +21,19 @@ public static class Assembler
     /// forced. With <paramref name="inspect"/>, an array that may not start is still returned, for reporting
     /// only: <see cref="RaidArray.StartProblem"/> says why it would not start.
     /// </summary>
-    public static RaidArray Assemble(IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false)
+    public static RaidArray Assemble(
+        IReadOnlyList<MemberSource> sources, IEventSink sink, bool force = false, TimeProvider? clock = null, bool ownsDevices = true, bool inspect = false, IReadOnlyList<LeftOutMember>? unopened = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 0)
+        if (sources.Count == 0 && unopened is not { Count: > 0 })
         {
             throw new MetadataException("no member files to assemble");
         }
 
-        var found = sources.Select(s => (Source: s, Super: Superblock.Read(s.Device, Label(s)))).ToList();
+        var leftOut = new List<LeftOutMember>(unopened ?? []);
+        var found = ReadSuperblocks(sources, leftOut, ownsDevices);
         CheckSameArray(found);
+        RefuseUnsupportedFeatures(found);
 
         var (referenceSource, reference) = found.MaxBy(f => f.Super.Events);
         var geometry = GeometryOf(reference);
@@ -39,13 +45,26 @@ public static class Assembler
         }
 
         bool dirty = reference.ResyncOffset != Superblock.Synced;
+        var takenBack = force && !inspect && slots.Count(m => m is { State: MemberState.InSync }) < geometry.MinInSync
+            ? ForcedAssembly.TakeBack(geometry, members, slots, reference)
+            : [];
         string? problem = StartProblem(geometry, reference.SetName, slots, dirty, force, out bool failed);
+        if (problem != null && failed && force)
+        {
+            problem += "; even by force, no other member holds whole data for a missing slot, and starting would need made-up data";
+        }
+
+        if (problem != null && leftOut.Count > 0)
+        {
+            problem += $" (left out: {string.Join("; ", leftOut.Select(l => l.Reason))})";
+        }
+
         if (problem != null && !inspect)
         {
             throw failed ? new ArrayFailedException(problem) : new ArrayStartRefusedException(problem);
         }
 
-        bool forced = problem == null && Forced(geometry, slots, dirty);
+        bool forced = problem == null && (Forced(geometry, slots, dirty) || takenBack.Count > 0);
 
         // A forced start accepts parity as it is: nothing can be resynced without the missing member.
         long synced = !dirty || forced ? long.MaxValue : (long)reference.ResyncOffset * 512;
@@ -53,13 +72,25 @@ public static class Assembler
         var identity = new ArrayIdentity(reference.SetUuid, reference.SetName, reference.CreationTime);
         var array = new RaidArray(identity, geometry, members, start, new ArrayHost(sink, clock ?? TimeProvider.System, ownsDevices), Personalities.For(geometry.Level));
         AttachBitmap(array, referenceSource, reference, synced, readOnly: inspect);
+        array.LeftOut = leftOut;
         if (problem != null)
         {
             array.MarkUnstartable(problem, failed);
         }
+        else if (takenBack.Count > 0)
+        {
+            array.Record(EventTypes.ArrayForced, null, $"started by force: {string.Join("; ", takenBack)}");
+        }
         else if (forced)
         {
             array.Record(EventTypes.ArrayForced, null, "dirty and degraded RAID 5 started by force; stripes written at the stop may hold wrong data");
+        }
+
+        array.ForceNotes = takenBack;
+
+        if (problem == null && !inspect)
+        {
+            array.TakeSparesForEmptySlots();
         }
 
         return array;
@@ -82,6 +113,38 @@ public static class Assembler
         {
             array.Note(EventTypes.BitmapStale, $"bitmap events {bitmap.Header.Events} are behind the superblock's {reference.Events}: every chunk is treated as dirty");
         }
+    }
+
+    /// <summary>
+    /// Reads every member's superblock. A member whose superblock is missing, damaged or impossible for its file is
+    /// left out with the reason, as md assembles without a device it cannot read; only when none is readable does
+    /// assembly fail.
+    /// </summary>
+    private static List<(MemberSource Source, Superblock Super)> ReadSuperblocks(IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices)
+    {
+        var found = new List<(MemberSource Source, Superblock Super)>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                found.Add((source, Superblock.Read(source.Device, Label(source))));
+            }
+            catch (Exception ex) when (ex is MetadataException or IOException)
+            {
+                leftOut.Add(new LeftOutMember(Label(source), ex.Message));
+                if (ownsDevices)
+                {
+                    source.Device.Dispose();
+                }
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            throw new MetadataException(string.Join("; ", leftOut.Select(l => l.Reason)));
+        }
+
+        return found;
     }
 
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
@@ -109,7 +172,7 @@ public static class Assembler
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
     {
         ushort role = super.DevNumber < reference.Roles.Length ? reference.Roles[super.DevNumber] : DeviceRole.Faulty;
-        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events };
+        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events, OnDisk = super };
         if (placed.Any(m => m.DevNumber == super.DevNumber))
         {
             throw new MetadataException($"{Label(source)}: device number {super.DevNumber} is claimed by another member file too");
@@ -118,7 +181,7 @@ public static class Assembler
         if (role < slots.Length && slots[role] == null)
         {
             // Members are placed freshest first, so a slot is taken by its current member before any stale copy.
-            bool fresh = super.Events == reference.Events;
+            bool fresh = IsCurrent(super, reference, role);
             bool resuming = fresh && (super.FeatureMap & Superblock.FeatureRecoveryOffset) != 0;
             member.Slot = role;
             member.State = fresh && !resuming ? MemberState.InSync : MemberState.Rebuilding;
@@ -126,6 +189,12 @@ public static class Assembler
             member.WasStale = !fresh;
             member.BitmapRecovery = resuming && (super.FeatureMap & Superblock.FeatureRecoveryBitmap) != 0;
             slots[role] = member;
+        }
+        else if (role == DeviceRole.Spare && super.OwnRole < reference.RaidDisks && super.Events + EventMargin < reference.Events)
+        {
+            // md kicked it as non-fresh and no longer lists it: old data, not a spare to rebuild onto.
+            member.State = MemberState.Stale;
+            member.Slot = super.OwnRole;
         }
         else if (role == DeviceRole.Spare)
         {
@@ -138,6 +207,33 @@ public static class Assembler
         }
 
         return member;
+    }
+
+    /// <summary>
+    /// True when the member's data can be trusted for <paramref name="role"/>. Superblocks are written one member
+    /// at a time, so a process killed between two of them leaves members one event apart with every data byte
+    /// in place; md and mdadm allow that difference of one event. Its role still comes from the freshest
+    /// superblock, and a member whose own superblock does not hold that slot yet (a spare given the slot in the
+    /// interrupted round) is rebuilt rather than trusted.
+    /// </summary>
+    private static bool IsCurrent(Superblock super, Superblock reference, ushort role) =>
+        super.Events == reference.Events
+        || (super.Events + EventMargin >= reference.Events && super.OwnRole == role);
+
+    /// <summary>
+    /// Refuses features RaidEmu does not implement: running with them would serve wrong bytes (a reshape moves data
+    /// from its position on) or drop what they protect (a journal, a partial parity log).
+    /// </summary>
+    private static void RefuseUnsupportedFeatures(List<(MemberSource Source, Superblock Super)> found)
+    {
+        foreach (var (source, super) in found)
+        {
+            var names = FeatureBits.Unsupported(super.FeatureMap);
+            if (names.Count > 0)
+            {
+                throw new ArrayRefusedException($"{Label(source)}: md feature not implemented by RaidEmu: {string.Join(", ", names)}; assemble this array with mdadm instead");
+            }
+        }
     }
 
     private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)

@@ -33,7 +33,7 @@ public sealed class Superblock
     /// feature_map bit (MD_FEATURE_RECOVERY_BITMAP): the recovery under way is bitmap-based (a re-add), so
     /// after a restart it still copies only the chunks the bitmap marks.
     /// </summary>
-    public const uint FeatureRecoveryBitmap = 0x40;
+    public const uint FeatureRecoveryBitmap = 0x80;
 
     private const int HeaderBytes = 256;
     private const int MaxDevices = (BlockBytes - HeaderBytes) / 2;
@@ -77,6 +77,21 @@ public sealed class Superblock
     /// <summary>Sector where this superblock sits (8 for version 1.2).</summary>
     public ulong SuperOffset { get; set; } = ByteOffset / 512;
 
+    /// <summary>devflags (bit 0: write-mostly).</summary>
+    public byte DevFlags { get; set; }
+
+    /// <summary>bblog_shift: the bad-block log's unit, as a power of two of sectors.</summary>
+    public byte BadBlockLogShift { get; set; }
+
+    /// <summary>bblog_size: sectors reserved for the bad-block log.</summary>
+    public ushort BadBlockLogSize { get; set; }
+
+    /// <summary>bblog_offset: where the bad-block log starts, in sectors from the superblock (signed).</summary>
+    public int BadBlockLogOffset { get; set; }
+
+    /// <summary>cnt_corrected_read: read errors md corrected on this member.</summary>
+    public uint CorrectedReads { get; set; }
+
     /// <summary>Sectors of this member already rebuilt, counted from the data offset.</summary>
     public ulong RecoveryOffset { get; set; }
 
@@ -98,6 +113,10 @@ public sealed class Superblock
     /// <summary>Role of each device number: slot, <see cref="DeviceRole.Spare"/> or <see cref="DeviceRole.Faulty"/>.</summary>
     public ushort[] Roles { get; set; } = [];
 
+    // The 256-byte header as read. Fields RaidEmu has no property for (reshape fields, padding) are written back
+    // from it unchanged, so rewriting a superblock never drops what md or mdadm put there.
+    private byte[]? _header;
+
     /// <summary>The role of this member in its own table.</summary>
     public ushort OwnRole => DevNumber < Roles.Length ? Roles[DevNumber] : DeviceRole.Faulty;
 
@@ -110,10 +129,12 @@ public sealed class Superblock
         }
 
         block[..BlockBytes].Clear();
+        _header?.CopyTo(block);
         BinaryPrimitives.WriteUInt32LittleEndian(block[0..], Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(block[4..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(block[8..], FeatureMap);
         SetUuid.TryWriteBytes(block[16..32], bigEndian: true, out _);
+        block[32..64].Clear();
         Encoding.UTF8.GetBytes(SetName.AsSpan(0, Math.Min(SetName.Length, 32)), block[32..64]);
         BinaryPrimitives.WriteUInt64LittleEndian(block[64..], PackTime(CreationTime));
         BinaryPrimitives.WriteInt32LittleEndian(block[72..], Level);
@@ -127,7 +148,12 @@ public sealed class Superblock
         BinaryPrimitives.WriteUInt64LittleEndian(block[144..], SuperOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[152..], RecoveryOffset);
         BinaryPrimitives.WriteInt32LittleEndian(block[160..], DevNumber);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[164..], CorrectedReads);
         DeviceUuid.TryWriteBytes(block[168..184], bigEndian: true, out _);
+        block[184] = DevFlags;
+        block[185] = BadBlockLogShift;
+        BinaryPrimitives.WriteUInt16LittleEndian(block[186..], BadBlockLogSize);
+        BinaryPrimitives.WriteInt32LittleEndian(block[188..], BadBlockLogOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[192..], PackTime(UpdateTime));
         BinaryPrimitives.WriteUInt64LittleEndian(block[200..], Events);
         BinaryPrimitives.WriteUInt64LittleEndian(block[208..], ResyncOffset);
@@ -138,6 +164,14 @@ public sealed class Superblock
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(block[216..], Checksum(block, Roles.Length));
+    }
+
+    /// <summary>A copy to change and write back: every field, the unnamed ones included, and its own role table.</summary>
+    public Superblock Copy()
+    {
+        var copy = (Superblock)MemberwiseClone();
+        copy.Roles = [.. Roles];
+        return copy;
     }
 
     /// <summary>Reads and validates the superblock of <paramref name="device"/>; <paramref name="source"/> names it in errors.</summary>
@@ -207,11 +241,17 @@ public sealed class Superblock
             SuperOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[144..]),
             RecoveryOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[152..]),
             DevNumber = BinaryPrimitives.ReadInt32LittleEndian(block[160..]),
+            CorrectedReads = BinaryPrimitives.ReadUInt32LittleEndian(block[164..]),
             DeviceUuid = new Guid(block[168..184], bigEndian: true),
+            DevFlags = block[184],
+            BadBlockLogShift = block[185],
+            BadBlockLogSize = BinaryPrimitives.ReadUInt16LittleEndian(block[186..]),
+            BadBlockLogOffset = BinaryPrimitives.ReadInt32LittleEndian(block[188..]),
             UpdateTime = UnpackTime(BinaryPrimitives.ReadUInt64LittleEndian(block[192..])),
             Events = BinaryPrimitives.ReadUInt64LittleEndian(block[200..]),
             ResyncOffset = BinaryPrimitives.ReadUInt64LittleEndian(block[208..]),
             Roles = new ushort[maxDev],
+            _header = block[..HeaderBytes].ToArray(),
         };
         for (int i = 0; i < maxDev; i++)
         {
@@ -288,18 +328,12 @@ public sealed class Superblock
         return (uint)((sum & 0xffffffff) + (sum >> 32));
     }
 
-    // md packs times as 40 bits of seconds and 24 bits of microseconds.
-    private static ulong PackTime(DateTimeOffset time)
-    {
-        long seconds = time.ToUnixTimeSeconds();
-        long micros = (time.UtcTicks % TimeSpan.TicksPerSecond) / 10;
-        return ((ulong)seconds & 0xff_ffff_ffffUL) | ((ulong)micros << 40);
-    }
+    // ctime and utime hold seconds in the low 40 bits. The layout leaves the top 24 bits for microseconds, but
+    // mdadm and the kernel always write them as zero and the kernel reads ctime unmasked: anything there makes
+    // it see a creation time centuries ahead, and mdadm --detail then drops the Name, UUID and Events lines.
+    private const ulong SecondsMask = 0xff_ffff_ffffUL;
 
-    private static DateTimeOffset UnpackTime(ulong packed)
-    {
-        long seconds = (long)(packed & 0xff_ffff_ffffUL);
-        long micros = (long)(packed >> 40);
-        return DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(micros * 10);
-    }
+    private static ulong PackTime(DateTimeOffset time) => (ulong)time.ToUnixTimeSeconds() & SecondsMask;
+
+    private static DateTimeOffset UnpackTime(ulong packed) => DateTimeOffset.FromUnixTimeSeconds((long)(packed & SecondsMask));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests.Kernel;
@@ -110,6 +111,68 @@ public sealed class MdDriverTests
             StringAssert.Contains(status, "optimal", $"{arrays[i].Name}: {status}");
             Assert.AreEqual(MdVm.Value(output, $"SHA{i}"), VolumeHash(tmp, folder), $"{arrays[i].Name}: RaidEmu reads other bytes than md wrote\n{output}");
         }
+    }
+
+    /// <summary>
+    /// One boot for two things md reads from our superblocks: the array's name and UUID (mdadm --detail and the
+    /// udev export) and a recovery RaidEmu was killed in, which md must resume from its recovery_offset.
+    /// </summary>
+    [TestMethod]
+    public void InterruptedRaidEmuRebuild_ResumedByMd_AndDetailShowsOurNameAndUuid()
+    {
+        KernelKit.Get();
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("ours");
+        Cli.Run("create", array, "--level", "5", "--disks", "3", "--disk-size", "9M", "--chunk", "64K", "--name", "ours", "--assume-clean").Ok();
+        string data = tmp.Combine("data");
+        File.WriteAllBytes(data, RandomNumberGenerator.GetBytes(12 * 1024 * 1024));
+        Cli.Run("write", array, "--input", data).Ok();
+        string expected = VolumeHash(tmp, array);
+        Cli.Run("fail", array, "--disk", "1").Ok();
+        Cli.Run("remove", array, "--disk", "1").Ok();
+        Cli.Run("add", array).Ok();
+
+        // 8 MiB per member at 1 MiB/s, checkpointed every second: killed after a few checkpoints, well before the end.
+        var rebuild = Cli.Start("rebuild", array, "--max-speed", "1M");
+        _ = rebuild.StandardOutput.ReadToEndAsync();
+        _ = rebuild.StandardError.ReadToEndAsync();
+        Thread.Sleep(3500);
+        Assert.IsFalse(rebuild.HasExited, "the rebuild finished before it could be interrupted");
+        rebuild.Kill();
+        rebuild.WaitForExit();
+        rebuild.Dispose();
+
+        using var examine = JsonDocument.Parse(Cli.Run("examine", Path.Combine(array, "disk1.img"), "--json").Ok().Out);
+        long resumeAt = examine.RootElement.GetProperty("recoveryOffsetSectors").GetInt64();
+        Assert.IsTrue(resumeAt > 0 && resumeAt < 16384, $"recovery offset {resumeAt} sectors is not part-way");
+        string uuid = examine.RootElement.GetProperty("arrayUuid").GetString()!.Replace("-", "", StringComparison.Ordinal);
+        string name = examine.RootElement.GetProperty("name").GetString()!;
+
+        var disks = new[] { 0, 1, 2 }.Select(d => Path.Combine(array, $"disk{d}.img")).ToList();
+        string script = string.Join('\n',
+            // Read-only first: md starts no recovery, so the resume point is what md took from our superblock.
+            "mdadm --assemble --readonly /dev/md0 /dev/vda /dev/vdb /dev/vdc",
+            "echo RSTART=$(cat /sys/block/md0/md/rd1/recovery_start)",
+            "mdadm --readwrite /dev/md0",
+            "echo DNAME=$(mdadm --detail /dev/md0 | grep ' Name : ' | cut -d: -f2-)",
+            "echo DUUID=$(mdadm --detail /dev/md0 | grep ' UUID : ' | cut -d: -f2-)",
+            "mdadm --detail --export /dev/md0 | grep -E '^MD_(UUID|NAME)='",
+            "mdadm --wait /dev/md0",
+            "echo SHA=$(sha256sum /dev/md0 | cut -d' ' -f1)",
+            "echo check > /sys/block/md0/md/sync_action",
+            "while [ \"$(cat /sys/block/md0/md/sync_action)\" != idle ]; do sleep 1; done",
+            "echo MISMATCH=$(cat /sys/block/md0/md/mismatch_cnt)",
+            "mdadm --stop /dev/md0",
+            "");
+        string output = MdVm.Run(disks, script);
+
+        Assert.AreEqual(resumeAt.ToString(CultureInfo.InvariantCulture), MdVm.Value(output, "RSTART"), $"md did not resume at RaidEmu's recovery offset\n{output}");
+        StringAssert.StartsWith(MdVm.Value(output, "DNAME"), name, output);
+        Assert.AreEqual(uuid, MdVm.Value(output, "DUUID").Replace(":", "", StringComparison.Ordinal), true, CultureInfo.InvariantCulture, output);
+        Assert.AreEqual(uuid, MdVm.Value(output, "MD_UUID").Replace(":", "", StringComparison.Ordinal), true, CultureInfo.InvariantCulture, output);
+        Assert.AreEqual(name, MdVm.Value(output, "MD_NAME"), output);
+        Assert.AreEqual(expected, MdVm.Value(output, "SHA"), $"md's resumed recovery reads other bytes\n{output}");
+        Assert.AreEqual("0", MdVm.Value(output, "MISMATCH"), output);
     }
 
     private static string VolumeHash(TempFolder tmp, string array)

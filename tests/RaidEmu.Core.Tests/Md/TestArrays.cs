@@ -39,6 +39,18 @@ internal static class TestArrays
     public static List<MemberSource> Sources(IEnumerable<IBlockDevice> devices) =>
         [.. devices.Select((d, i) => new MemberSource(d, $"mem{i}"))];
 
+    /// <summary>
+    /// Fills every member's data area with its own random bytes, as members look after an unclean stop: data and
+    /// parity (or mirrors) disagree wherever resync has not been.
+    /// </summary>
+    public static void Scramble(IEnumerable<IBlockDevice> devices, int seed)
+    {
+        foreach (var device in devices)
+        {
+            device.Write(DataOffset, RandomBytes((int)(device.Length - DataOffset), seed++));
+        }
+    }
+
     public static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];

@@ -20,7 +20,7 @@ public sealed class SuperblockTests
             FeatureMap = Superblock.FeatureRecoveryOffset,
             SetUuid = Guid.NewGuid(),
             SetName = "round",
-            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(1230),
+            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
             Level = 5,
             Layout = 2,
             Size = 4096,
@@ -50,13 +50,33 @@ public sealed class SuperblockTests
     }
 
     [TestMethod]
+    public void Times_AreWholeSecondsWithTheTopBitsZero_AsMdWritesThem()
+    {
+        var sb = new Superblock
+        {
+            SetName = "t",
+            CreationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(1_234_567),
+            UpdateTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_100).AddTicks(9_999_999),
+            Level = 1,
+            RaidDisks = 2,
+            Size = 2048,
+            DataOffset = 2048,
+            DataSize = 2048,
+            Roles = [0, 1],
+        };
+        var block = new byte[Superblock.BlockBytes];
+        sb.WriteTo(block);
+
+        Assert.AreEqual(1_700_000_000UL, BinaryPrimitives.ReadUInt64LittleEndian(block.AsSpan(64)), "ctime");
+        Assert.AreEqual(1_700_000_100UL, BinaryPrimitives.ReadUInt64LittleEndian(block.AsSpan(192)), "utime");
+    }
+
+    [TestMethod]
     public void WrongMagic_NamesTheFile()
     {
         using var folder = NewArray(out string dir);
         Corrupt(ArrayFolder.MemberPath(dir, 1), 0, 0x12345678);
-        var error = Assert.ThrowsExactly<MetadataException>(() => ArrayFolder.Open(dir));
-        StringAssert.Contains(error.Message, "disk1.img");
-        StringAssert.Contains(error.Message, "no md superblock");
+        AssertLeftOut(dir, "disk1.img", "no md superblock");
     }
 
     [TestMethod]
@@ -64,9 +84,7 @@ public sealed class SuperblockTests
     {
         using var folder = NewArray(out string dir);
         Corrupt(ArrayFolder.MemberPath(dir, 2), 200, 999); // the event count, without fixing the checksum
-        var error = Assert.ThrowsExactly<MetadataException>(() => ArrayFolder.Open(dir));
-        StringAssert.Contains(error.Message, "disk2.img");
-        StringAssert.Contains(error.Message, "checksum is wrong");
+        AssertLeftOut(dir, "disk2.img", "checksum is wrong");
     }
 
     [TestMethod]
@@ -74,9 +92,7 @@ public sealed class SuperblockTests
     {
         using var folder = NewArray(out string dir);
         RewriteSuperblock(ArrayFolder.MemberPath(dir, 0), sb => sb.ChunkSectors = 100);
-        var error = Assert.ThrowsExactly<MetadataException>(() => ArrayFolder.Open(dir));
-        StringAssert.Contains(error.Message, "disk0.img");
-        StringAssert.Contains(error.Message, "impossible md geometry");
+        AssertLeftOut(dir, "disk0.img", "impossible md geometry");
     }
 
     [TestMethod]
@@ -89,9 +105,7 @@ public sealed class SuperblockTests
             stream.SetLength(DiskBytes / 2);
         }
 
-        var error = Assert.ThrowsExactly<MetadataException>(() => ArrayFolder.Open(dir));
-        StringAssert.Contains(error.Message, "disk1.img");
-        StringAssert.Contains(error.Message, "needs");
+        AssertLeftOut(dir, "disk1.img", "needs");
     }
 
     [TestMethod]
@@ -112,6 +126,31 @@ public sealed class SuperblockTests
         using var device = new MemoryBlockDevice(4096);
         var error = Assert.ThrowsExactly<MetadataException>(() => Assembler.Assemble([new MemberSource(device, "tiny.img")], new RaidEmu.Core.Events.MemoryEventSink()));
         StringAssert.Contains(error.Message, "tiny.img");
+    }
+
+    /// <summary>md assembles without a member it cannot read: the array comes up degraded and names the file and why.</summary>
+    private static void AssertLeftOut(string dir, string file, string reason)
+    {
+        using var array = ArrayFolder.Open(dir);
+        Assert.AreEqual(ArrayState.Degraded, array.State);
+        var left = array.LeftOut.Single();
+        StringAssert.Contains(left.Reason, file);
+        StringAssert.Contains(left.Reason, reason);
+        Assert.IsFalse(array.Members.Any(m => Path.GetFileName(m.Path) == file));
+    }
+
+    [TestMethod]
+    public void NoReadableMember_StillFails_NamingEachFile()
+    {
+        using var folder = NewArray(out string dir);
+        for (int i = 0; i < 3; i++)
+        {
+            Corrupt(ArrayFolder.MemberPath(dir, i), 0, 0x12345678);
+        }
+
+        var error = Assert.ThrowsExactly<MetadataException>(() => ArrayFolder.Open(dir));
+        StringAssert.Contains(error.Message, "disk0.img");
+        StringAssert.Contains(error.Message, "disk2.img");
     }
 
     private static TempFolder NewArray(out string dir)

@@ -39,6 +39,12 @@ internal sealed record StripePlan(
             return ReconstructWrite(write, StripeWriteReason.MemberUnreadable);
         }
 
+        // Parity not yet resynced is never trusted: reconstruct-write makes the window consistent from the data alone.
+        if (write.BeyondResyncPoint)
+        {
+            return ReconstructWrite(write, partial == 0 ? StripeWriteReason.FullStripe : StripeWriteReason.ResyncPending);
+        }
+
         // Read-modify-write reads the touched chunks and parity; reconstruct-write reads the chunks not fully covered.
         if (touched + 1 < partial)
         {

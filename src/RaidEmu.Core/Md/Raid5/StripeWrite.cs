@@ -17,7 +17,8 @@ internal sealed record StripeWrite(int Lo, int Hi, IReadOnlyList<ColumnRange> Wr
 
     /// <summary>
     /// True when the window lies beyond the resync point, where parity is not yet known consistent. md forces a
-    /// reconstruct-write there (old parity must not be trusted); the planner does not act on it yet.
+    /// reconstruct-write there: read-modify-write would fold wrong old parity into the new one, and a later
+    /// degraded read would return wrong bytes for acknowledged data.
     /// </summary>
     public bool BeyondResyncPoint { get; init; }
 

@@ -14,4 +14,10 @@ internal enum StripeWriteReason
 
     /// <summary>A member cannot be read, so old data or parity is not all there to modify.</summary>
     MemberUnreadable,
+
+    /// <summary>
+    /// The window lies at or beyond the resync point: old parity may not match the data (an unclean stop), so it
+    /// must not be folded into new parity. md forces reconstruct-write there for the same reason.
+    /// </summary>
+    ResyncPending,
 }

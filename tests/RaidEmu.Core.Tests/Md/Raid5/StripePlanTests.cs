@@ -100,11 +100,13 @@ public sealed class StripePlanTests
     }
 
     [TestMethod]
-    public void BeyondResyncPoint_DoesNotChangeTheChoiceYet()
+    public void BeyondResyncPoint_ReconstructsWithoutReadingParity()
     {
         var plan = StripePlan.For(Write(None, Whole, None, None) with { BeyondResyncPoint = true });
 
-        Assert.AreEqual(StripeWriteMode.ReadModifyWrite, plan.Mode);
+        // Old parity may be wrong there: the three untouched chunks are read and parity is computed afresh.
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.ResyncPending, reads: 3);
+        Assert.IsTrue(plan.ParityRead.IsEmpty);
     }
 
     private static ColumnRange Whole => new(0, Window);
