@@ -14,15 +14,12 @@ public sealed class SuperblockPreservationTests
     [TestMethod]
     public void BitmapBadBlockLogAndUnusedFields_SurviveWritesAndStateChanges()
     {
-        var array = TestArrays.Raid5(out var devices);
-        array.Dispose();
+        var devices = WithBitmap();
         var block = new byte[Superblock.BlockBytes];
         foreach (var device in devices)
         {
-            // What mdadm --create --bitmap=internal leaves on a member, plus values in fields RaidEmu never uses.
+            // An internal bitmap (as mdadm --create --bitmap=internal leaves it), plus values in fields RaidEmu never uses.
             device.Read(Superblock.ByteOffset, block);
-            BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(8), BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(8)) | Superblock.FeatureBitmap);
-            BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(96), 8);
             BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(100), 5);
             BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(164), 3);
             block[184] = 1;
@@ -71,15 +68,24 @@ public sealed class SuperblockPreservationTests
     [TestMethod]
     public void BitmapAndBadBlockLogBits_AreAccepted()
     {
-        var array = TestArrays.Raid5(out var devices);
-        array.Dispose();
+        var devices = WithBitmap();
         foreach (var device in devices)
         {
-            SetFeature(device, Superblock.FeatureBitmap | 0x8);
+            SetFeature(device, 0x8);
         }
 
         using var again = Assembler.Assemble(TestArrays.Sources(devices), new MemoryEventSink(), ownsDevices: false);
         Assert.AreEqual(RaidEmu.Core.Md.ArrayState.Optimal, again.State);
+    }
+
+    /// <summary>A clean RAID 5 with an internal bitmap: a superblock that announces one must have one to assemble.</summary>
+    private static List<IBlockDevice> WithBitmap()
+    {
+        const int chunk = 16 * 1024;
+        var devices = TestArrays.NewDevices(4, TestArrays.DataOffset + (chunk * 12L));
+        var options = new ArrayCreateOptions { Level = RaidEmu.Core.Md.RaidLevel.Raid5, RaidDisks = 4, ChunkBytes = chunk, AssumeClean = true, Name = "kept", Bitmap = true, BitmapChunkBytes = chunk };
+        ArrayCreator.Create(options, TestArrays.Sources(devices), new MemoryEventSink()).Dispose();
+        return devices;
     }
 
     private static void SetFeature(IBlockDevice device, uint bit)
