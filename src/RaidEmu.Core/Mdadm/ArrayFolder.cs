@@ -150,9 +150,19 @@ public static partial class ArrayFolder
     public static Member AddMember(string folder, RaidArray array, string? file = null, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(array);
-        if (file != null && TryReAdd(folder, array, file) is { } readded)
+        if (file != null)
         {
-            return readded;
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"{file} does not exist");
+            }
+
+            // Refusals first (an active member, a held file, another array's member), then md's re-add.
+            CheckCandidate(folder, array, file, force);
+            if (TryReAdd(folder, array, file) is { } readded)
+            {
+                return readded;
+            }
         }
 
         int devNumber = array.NextDevNumber();
@@ -166,12 +176,6 @@ public static partial class ArrayFolder
         }
         else
         {
-            if (!File.Exists(file))
-            {
-                throw new FileNotFoundException($"{file} does not exist");
-            }
-
-            CheckCandidate(folder, array, file, force);
             File.Move(file, path);
             device = FileBlockDevice.Open(path);
         }
