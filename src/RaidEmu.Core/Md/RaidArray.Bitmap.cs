@@ -72,11 +72,11 @@ public sealed partial class RaidArray
         return range;
     }
 
-    private void BitmapEndWrite((long Start, long End) range)
+    private void BitmapEndWrite((long Start, long End) range, bool failed)
     {
         if (_bitmap is { } bitmap && range.End > range.Start)
         {
-            bitmap.EndWrite(range.Start, range.End, BitmapDegraded, Volatile.Read(ref _events));
+            bitmap.EndWrite(range.Start, range.End, BitmapDegraded || failed, Volatile.Read(ref _events));
         }
     }
 

@@ -42,7 +42,11 @@ public sealed partial class RaidArray
             SectorSize = Math.Max(SectorSize, device.SectorSize);
             _table.TakeSlot(member, slot);
             ulong cleared = _bitmap?.Header.EventsCleared ?? 0;
-            member.BitmapRecovery = _bitmap != null && former.Events >= cleared;
+            // A member whose own full rebuild stopped part-way holds nothing trustworthy past its recovery offset:
+            // md rebuilds it in full (saved_raid_disk = -1) unless that rebuild was itself bitmap-based.
+            bool partlyRebuilt = (former.FeatureMap & Superblock.FeatureRecoveryOffset) != 0
+                && (former.FeatureMap & Superblock.FeatureRecoveryBitmap) == 0;
+            member.BitmapRecovery = _bitmap != null && former.Events >= cleared && !partlyRebuilt;
 
             // The set bits are what it missed: none may clear before recovery has copied its chunk.
             _bitmap?.MarkNeeded(0);
@@ -51,7 +55,9 @@ public sealed partial class RaidArray
                 ? $"re-add: recovering only the {_bitmap!.DirtyChunks} chunks of {_bitmap.ChunkBytes} bytes the bitmap marks (events {former.Events} >= events_cleared {cleared})"
                 : _bitmap == null
                     ? $"re-add without a bitmap: rebuilding slot {slot} in full"
-                    : $"re-add: events {former.Events} < the bitmap's events_cleared {cleared}, so it may have missed writes the bitmap no longer shows; rebuilding slot {slot} in full");
+                    : partlyRebuilt
+                        ? $"re-add: its own rebuild stopped part-way, so it holds stale bytes past its recovery offset; rebuilding slot {slot} in full"
+                        : $"re-add: events {former.Events} < the bitmap's events_cleared {cleared}, so it may have missed writes the bitmap no longer shows; rebuilding slot {slot} in full");
             _sync.Kick();
             return member;
         }

@@ -170,14 +170,18 @@ public sealed partial class RaidArray : IBlockDevice
         ThrowIfFailed();
         BeginWrite();
         var bits = default((long, long));
+        bool done = false;
         try
         {
             bits = BitmapStartWrite(offset, source.Length);
             _personality.Write(offset, source);
+            done = true;
         }
         finally
         {
-            BitmapEndWrite(bits);
+            // A write that failed part-way (a full host disk, say) may have left its stripes inconsistent: as md
+            // does for a failed write, its chunks stay NEEDED, so their bits survive until a resync covers them.
+            BitmapEndWrite(bits, failed: !done);
             EndWrite();
         }
     }

@@ -169,6 +169,11 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
         lock (array.Gate)
         {
+            if (targets.Any(m => m.State == MemberState.Rebuilding && !m.BitmapRecovery))
+            {
+                array.Bitmap?.RaiseEventsCleared(array.EventCount);
+            }
+
             foreach (var member in targets.Where(m => m.State == MemberState.Rebuilding))
             {
                 member.State = MemberState.InSync;

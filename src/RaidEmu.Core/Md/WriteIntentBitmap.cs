@@ -238,6 +238,18 @@ internal sealed class WriteIntentBitmap
         return cleared;
     }
 
+    /// <summary>
+    /// Raises events_cleared to <paramref name="events"/>: after a full recovery the bits a former member missed
+    /// may have been swept away, so a member older than this must be rebuilt in full, never re-added by bitmap.
+    /// </summary>
+    public void RaiseEventsCleared(ulong events)
+    {
+        lock (_gate)
+        {
+            Header.EventsCleared = Math.Max(Header.EventsCleared, events);
+        }
+    }
+
     /// <summary>Marks the chunks whose bits are set at or past <paramref name="from"/> NEEDED: they are resynced before their bits may clear.</summary>
     public void MarkNeeded(long from)
     {
