@@ -45,7 +45,7 @@ public sealed class MdDriverTests
             for (int d = 0; d < count; d++)
             {
                 disks.Add(Path.Combine(array, $"disk{d}.img"));
-                devices.Add("/dev/vd" + (char)('a' + disks.Count - 1));
+                devices.Add(MdVm.DeviceName(disks.Count - 1));
             }
 
             script.Append(CultureInfo.InvariantCulture, $"mdadm --assemble /dev/md{i} {string.Join(' ', devices)}\n");
@@ -93,7 +93,7 @@ public sealed class MdDriverTests
                 }
 
                 disks.Add(file);
-                devices.Add("/dev/vd" + (char)('a' + disks.Count - 1));
+                devices.Add(MdVm.DeviceName(disks.Count - 1));
             }
 
             script.Append(CultureInfo.InvariantCulture, $"yes | mdadm --create /dev/md{i} --run --metadata=1.2 --name={arrays[i].Name} {arrays[i].Args} {string.Join(' ', devices)}\n");

@@ -83,6 +83,9 @@ internal static class MdVm
         }
     }
 
+    /// <summary>The guest's name for the disk at <paramref name="index"/> in the list given to <see cref="Run"/>.</summary>
+    public static string DeviceName(int index) => "/dev/vd" + (char)('a' + index);
+
     /// <summary>The value printed on the line "KEY=value" by the script.</summary>
     public static string Value(string output, string key)
     {

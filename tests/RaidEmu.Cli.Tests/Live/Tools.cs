@@ -7,18 +7,18 @@ internal static class Tools
 {
     public static string Require(string name, string package)
     {
-        foreach (string dir in new[] { "/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin" })
+        if (Find(name) is { } path)
         {
-            string path = Path.Combine(dir, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
+            return path;
         }
 
         Assert.Inconclusive($"{name} is not installed (apt-get install {package}); CI installs it");
         return "";
     }
+
+    /// <summary>Where a program is installed, or null.</summary>
+    public static string? Find(string name) =>
+        new[] { "/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin" }.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
     public static void RequireRootAndFuse()
     {
