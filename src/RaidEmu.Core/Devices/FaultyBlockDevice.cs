@@ -78,7 +78,7 @@ public sealed class FaultyBlockDevice : IBlockDevice
     {
         if (_failed)
         {
-            throw new IOException("injected fault: device has stopped");
+            throw new DeviceGoneException("injected fault: device has stopped");
         }
     }
 }

@@ -63,6 +63,30 @@ public static class EventTypes
     /// <summary>A check or repair finished, with its mismatch count.</summary>
     public const string ScrubCompleted = "ScrubCompleted";
 
+    /// <summary>A fault was injected into a member.</summary>
+    public const string FaultInjected = "FaultInjected";
+
+    /// <summary>An injected fault was taken away.</summary>
+    public const string FaultCleared = "FaultCleared";
+
+    /// <summary>A member's read error was repaired: the range was rebuilt from redundancy and rewritten.</summary>
+    public const string ReadErrorCorrected = "ReadErrorCorrected";
+
+    /// <summary>A read error could not be repaired: no other copy of the range was readable; the caller got EIO.</summary>
+    public const string ReadErrorUncorrectable = "ReadErrorUncorrectable";
+
+    /// <summary>A range was recorded in a member's bad-block log.</summary>
+    public const string BadBlockRecorded = "BadBlockRecorded";
+
+    /// <summary>A recorded bad range was written successfully and left the log.</summary>
+    public const string BadBlockCleared = "BadBlockCleared";
+
+    /// <summary>A region of the volume has no readable copy left: reads of it fail with EIO.</summary>
+    public const string DataLost = "DataLost";
+
+    /// <summary>A member that had vanished came back (stale: it is re-added, not trusted).</summary>
+    public const string MemberReturned = "MemberReturned";
+
     /// <summary>The power setup was (re)configured.</summary>
     public const string PowerSetup = "PowerSetup";
 

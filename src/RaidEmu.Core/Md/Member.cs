@@ -9,6 +9,7 @@ public sealed class Member
     private long _bytesRead;
     private long _bytesWritten;
     private long _recoveryOffset;
+    private int _correctedReadErrors;
 
     internal Member(int devNumber, IBlockDevice device, string? path, Guid deviceUuid)
     {
@@ -58,6 +59,15 @@ public sealed class Member
     /// <summary>Bytes written to the member's data area.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
+    /// <summary>
+    /// Read errors md repaired on this member by rewriting the range from redundancy (md's corrected_errors,
+    /// kept in the superblock's cnt_corrected_read). md fails the member when they exceed its limit.
+    /// </summary>
+    public int CorrectedReadErrors => Volatile.Read(ref _correctedReadErrors);
+
+    /// <summary>Sectors recorded bad on this member (its bad-block log).</summary>
+    public BadBlockList BadBlocks { get; } = new();
+
     internal IBlockDevice Device { get; }
 
     /// <summary>The superblock last read from or written to the member; null for a new one. Rewrites start from it.</summary>
@@ -69,6 +79,12 @@ public sealed class Member
 
     /// <summary>True when writes must reach the member.</summary>
     internal bool CanWrite => State is MemberState.InSync or MemberState.Rebuilding;
+
+    /// <summary>Counts one corrected read error; returns the new count.</summary>
+    internal int CountCorrectedReadError() => Interlocked.Increment(ref _correctedReadErrors);
+
+    /// <summary>Sets the count loaded from the superblock at assembly.</summary>
+    internal void LoadCorrectedReadErrors(int count) => Volatile.Write(ref _correctedReadErrors, count);
 
     internal void CountRead(int bytes) => Interlocked.Add(ref _bytesRead, bytes);
 
