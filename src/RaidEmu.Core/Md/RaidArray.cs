@@ -218,7 +218,6 @@ public sealed partial class RaidArray : IBlockDevice
         lock (_stateGate)
         {
             _disposed = true;
-            _disposed = true;
             FlushBitmapAtStop();
 
             // After a write that the full host file system cut short, the array stays dirty so the next start resyncs.
