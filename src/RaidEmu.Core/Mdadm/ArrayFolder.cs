@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Metadata;
 
@@ -94,6 +95,13 @@ public static partial class ArrayFolder
     /// <param name="inspect">Open read-only for reporting, even an array that could not start.</param>
     /// <param name="clock">Time source for events.</param>
     /// <param name="wrap">Wraps each member file's device (a serving process puts it behind the power rail).</param>
+    /// <remarks>
+    /// Unless <paramref name="inspect"/>, each member sits behind the disk timing model of <c>timing.json</c> and the
+    /// faults of <c>faults.json</c> (<see cref="RaidArray.Faults"/>, shared by the members; changes the devices make
+    /// to it, such as a remapped sector or a spent vanish, are saved back). An inspection applies neither: it
+    /// reports what the member files hold, and only lists the faults.
+    /// </remarks>
+    /// <exception cref="IOException">faults.json or timing.json is damaged; the message names the file.</exception>
     public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null, Func<IBlockDevice, IBlockDevice>? wrap = null)
     {
         if (!Directory.Exists(folder))
@@ -107,6 +115,8 @@ public static partial class ArrayFolder
             throw new MetadataException($"{folder}: holds no member files (disk<N>.img)");
         }
 
+        var layers = inspect ? null : MemberLayers.For(folder, clock, wrap);
+        var faults = layers?.Faults ?? FaultSet.Load(folder);
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
         try
@@ -125,10 +135,19 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
+                device = layers == null ? wrap?.Invoke(device) ?? device : layers.Wrap(device, file, MemberLayers.ProbeDataOffset(device, file));
+                sources.Add(new MemberSource(device, file));
             }
 
-            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            var array = Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            array.Faults = faults;
+            if (layers != null)
+            {
+                array.MemberLayers = layers.Wrap;
+                FaultAutoSave.Attach(faults, folder);
+            }
+
+            return array;
         }
         catch
         {
@@ -168,7 +187,7 @@ public static partial class ArrayFolder
         int devNumber = array.NextDevNumber();
         string path = FreeMemberPath(folder, devNumber);
 
-        FileBlockDevice device;
+        IBlockDevice device;
         if (file == null)
         {
             long size = array.Members.Max(m => m.Device.Length);
@@ -179,6 +198,8 @@ public static partial class ArrayFolder
             File.Move(file, path);
             device = FileBlockDevice.Open(path);
         }
+
+        device = Layered(array, device, path, array.Geometry.DataOffsetBytes);
 
         try
         {
@@ -231,7 +252,7 @@ public static partial class ArrayFolder
             File.Move(file, path);
         }
 
-        var device = FileBlockDevice.Open(path);
+        var device = Layered(array, FileBlockDevice.Open(path), path, (long)former.DataOffset * 512);
         Member? member = null;
         try
         {
@@ -250,6 +271,10 @@ public static partial class ArrayFolder
             }
         }
     }
+
+    /// <summary>A member device added to an opened array sits behind the same layers as the others.</summary>
+    private static IBlockDevice Layered(RaidArray array, IBlockDevice device, string path, long dataOffset) =>
+        array.MemberLayers?.Invoke(device, path, dataOffset) ?? device;
 
     /// <summary>
     /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next
@@ -354,5 +379,5 @@ public static partial class ArrayFolder
     private static string Mebibytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
 
     [GeneratedRegex(@"^disk(\d+)\.img$")]
-    private static partial Regex MemberName();
+    internal static partial Regex MemberName();
 }
