@@ -13,7 +13,7 @@ public sealed partial class RaidArray
 
     /// <summary>
     /// Puts a member device added later (a new member, a re-add) behind the same layers as those the array was
-    /// opened with: (device, its file, its data offset) to the device the array uses. Null: used as given.
+    /// opened with: (device, its device number, its data offset) to the device the array uses. Null: used as given.
     /// </summary>
-    internal Func<IBlockDevice, string, long, IBlockDevice>? MemberLayers { get; set; }
+    internal Func<IBlockDevice, int, long, IBlockDevice>? MemberLayers { get; set; }
 }

@@ -135,7 +135,16 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                device = layers == null ? wrap?.Invoke(device) ?? device : layers.Wrap(device, file, MemberLayers.ProbeDataOffset(device, file));
+                if (layers == null)
+                {
+                    device = wrap?.Invoke(device) ?? device;
+                }
+                else
+                {
+                    var (disk, dataOffset) = MemberLayers.Probe(device, file);
+                    device = layers.Wrap(device, disk, dataOffset);
+                }
+
                 sources.Add(new MemberSource(device, file));
             }
 
@@ -199,7 +208,7 @@ public static partial class ArrayFolder
             device = FileBlockDevice.Open(path);
         }
 
-        device = Layered(array, device, path, array.Geometry.DataOffsetBytes);
+        device = Layered(array, device, devNumber, array.Geometry.DataOffsetBytes);
 
         try
         {
@@ -252,7 +261,7 @@ public static partial class ArrayFolder
             File.Move(file, path);
         }
 
-        var device = Layered(array, FileBlockDevice.Open(path), path, (long)former.DataOffset * 512);
+        var device = Layered(array, FileBlockDevice.Open(path), former.DevNumber, (long)former.DataOffset * 512);
         Member? member = null;
         try
         {
@@ -273,8 +282,8 @@ public static partial class ArrayFolder
     }
 
     /// <summary>A member device added to an opened array sits behind the same layers as the others.</summary>
-    private static IBlockDevice Layered(RaidArray array, IBlockDevice device, string path, long dataOffset) =>
-        array.MemberLayers?.Invoke(device, path, dataOffset) ?? device;
+    private static IBlockDevice Layered(RaidArray array, IBlockDevice device, int devNumber, long dataOffset) =>
+        array.MemberLayers?.Invoke(device, devNumber, dataOffset) ?? device;
 
     /// <summary>
     /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next

@@ -9,7 +9,8 @@ namespace RaidEmu.Core.Mdadm;
 /// <summary>
 /// The layers every member file of an array folder sits behind, innermost first: the file, the caller's wrap
 /// (a serving process's power rail), the disk timing model of <c>timing.json</c>, then the faults of
-/// <c>faults.json</c> for its disk number (N of disk&lt;N&gt;.img).
+/// <c>faults.json</c> for its disk: md's dev_number from its superblock, which is N of disk&lt;N&gt;.img unless the
+/// files were renamed (a fault names the member as <c>fail</c> and <c>status</c> do).
 /// </summary>
 internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, DeviceClock clock, Func<IBlockDevice, IBlockDevice>? wrap)
 {
@@ -23,10 +24,9 @@ internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, Devic
     /// <summary>The array's faults.</summary>
     public FaultSet Faults => faults;
 
-    /// <summary>Puts <paramref name="file"/>'s device <paramref name="device"/>, whose data area starts at <paramref name="dataOffset"/>, behind every layer.</summary>
-    public IBlockDevice Wrap(IBlockDevice device, string file, long dataOffset)
+    /// <summary>Puts member <paramref name="disk"/>'s <paramref name="device"/>, whose data area starts at <paramref name="dataOffset"/>, behind every layer.</summary>
+    public IBlockDevice Wrap(IBlockDevice device, int disk, long dataOffset)
     {
-        int disk = DiskNumber(file);
         device = wrap?.Invoke(device) ?? device;
         if (_model != null)
         {
@@ -36,23 +36,21 @@ internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, Devic
         return new FaultInjectingDevice(device, disk, dataOffset, faults, clock);
     }
 
-    /// <summary>Where the data area of a member file starts, from its own superblock; 0 when it has none (assembly will leave it out).</summary>
-    public static long ProbeDataOffset(IBlockDevice device, string file)
+    /// <summary>
+    /// A member file's disk number and where its data area starts, from its own superblock. A file without one
+    /// (assembly will leave it out) gets N of its name and a data area beyond its end, so only whole-disk faults apply to it.
+    /// </summary>
+    public static (int Disk, long DataOffset) Probe(IBlockDevice device, string file)
     {
         try
         {
-            return (long)Superblock.Read(device, file).DataOffset * 512;
+            var superblock = Superblock.Read(device, file);
+            return (superblock.DevNumber, (long)superblock.DataOffset * 512);
         }
         catch (Exception ex) when (ex is MetadataException or IOException)
         {
-            return 0;
+            var match = ArrayFolder.MemberName().Match(Path.GetFileName(file));
+            return (match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n) ? n : -1, long.MaxValue / 4);
         }
-    }
-
-    /// <summary>N of disk&lt;N&gt;.img; -1 for a file named otherwise, which no fault names.</summary>
-    private static int DiskNumber(string file)
-    {
-        var match = ArrayFolder.MemberName().Match(Path.GetFileName(file));
-        return match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n) ? n : -1;
     }
 }
