@@ -3,14 +3,16 @@ namespace RaidEmu.Core.Devices.Timing;
 /// <summary>
 /// One device's queue in time: a "busy until" deadline. Each I/O occupies the device for one part of its
 /// service time (queued behind the I/Os before it) and then waits a part that overlaps with later I/Os
-/// (flash latency, a slow link's delay). Because each deadline is computed from the previous one rather
-/// than from when its waiter woke, a waiter that wakes late does not slow the device down on average.
+/// (flash latency, a slow link's delay). A requester arriving just after the last I/O completed is taken to
+/// have arrived at that completion: its waiter most likely woke late, and the device must not lose that
+/// time on average.
 /// </summary>
 internal sealed class ServiceSchedule
 {
     private readonly Lock _gate = new();
     private readonly long _slack;
     private long _busyUntil = long.MinValue / 2;
+    private long _lastDone = long.MinValue / 2;
 
     /// <summary>A schedule that forgives a requester up to <paramref name="slack"/> timestamp ticks late.</summary>
     public ServiceSchedule(long slack) => _slack = slack;
@@ -23,10 +25,10 @@ internal sealed class ServiceSchedule
     {
         lock (_gate)
         {
-            // An I/O arriving just after the device went idle is most likely its predecessor's waiter, woken late.
-            long start = now - _busyUntil < _slack ? _busyUntil : now;
-            _busyUntil = start + occupied;
-            return _busyUntil + afterwards;
+            long arrived = now - _lastDone is >= 0 and var late && late < _slack ? _lastDone : now;
+            _busyUntil = Math.Max(arrived, _busyUntil) + occupied;
+            _lastDone = _busyUntil + afterwards;
+            return _lastDone;
         }
     }
 }
