@@ -49,6 +49,9 @@ public sealed class FaultInjectingDevice : IBlockDevice
     /// <summary>The array's faults.</summary>
     public FaultSet Faults { get; }
 
+    /// <summary>The device the faults apply over.</summary>
+    internal IBlockDevice Inner => _inner;
+
     /// <inheritdoc />
     public long Length => _inner.Length;
 
