@@ -162,12 +162,16 @@ public sealed class FaultInjectingDevice : IBlockDevice
             switch (fault.Kind)
             {
                 case FaultKind.Vanish:
-                    if (_clock.Time.GetUtcNow() < VanishTimers.End(fault))
+                    var now = _clock.Time.GetUtcNow();
+                    if (now >= VanishTimers.End(fault))
+                    {
+                        Faults.Return(fault);
+                    }
+                    else if (now >= fault.Added)
                     {
                         throw new DeviceGoneException($"injected fault {fault.Id}: disk {Disk} has vanished");
                     }
 
-                    Faults.Return(fault);
                     break;
                 case FaultKind.FailAfter when fault.Tripped == true:
                     throw Gone(fault);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
-using RaidEmu.Core.Faults;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Metadata;
 
@@ -96,10 +95,10 @@ public static partial class ArrayFolder
     /// <param name="clock">Time source for events.</param>
     /// <param name="wrap">Wraps each member file's device (a serving process puts it behind the power rail).</param>
     /// <remarks>
-    /// Unless <paramref name="inspect"/>, each member sits behind the disk timing model of <c>timing.json</c> and the
-    /// faults of <c>faults.json</c> (<see cref="RaidArray.Faults"/>, shared by the members; changes the devices make
-    /// to it, such as a remapped sector or a spent vanish, are saved back). An inspection applies neither: it
-    /// reports what the member files hold, and only lists the faults.
+    /// Each member sits behind the disk timing model of <c>timing.json</c> and the faults of <c>faults.json</c>
+    /// (<see cref="RaidArray.Faults"/>, shared by the members), for inspection and reading too, as md's tools meet
+    /// a failing disk. Changes the devices make to the set (a remapped sector, a tripped fail-after, a spent
+    /// vanish) are saved back unless <paramref name="inspect"/>, which leaves the folder as it is.
     /// </remarks>
     /// <exception cref="IOException">faults.json or timing.json is damaged; the message names the file.</exception>
     public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null, Func<IBlockDevice, IBlockDevice>? wrap = null)
@@ -115,8 +114,7 @@ public static partial class ArrayFolder
             throw new MetadataException($"{folder}: holds no member files (disk<N>.img)");
         }
 
-        var layers = inspect ? null : MemberLayers.For(folder, clock, wrap);
-        var faults = layers?.Faults ?? FaultSet.Load(folder);
+        var layers = MemberLayers.For(folder, clock, wrap);
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
         try
@@ -135,25 +133,16 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                if (layers == null)
-                {
-                    device = wrap?.Invoke(device) ?? device;
-                }
-                else
-                {
-                    var (disk, dataOffset) = MemberLayers.Probe(device, file);
-                    device = layers.Wrap(device, disk, dataOffset);
-                }
-
-                sources.Add(new MemberSource(device, file));
+                var (disk, dataOffset) = MemberLayers.Probe(device, file);
+                sources.Add(new MemberSource(layers.Wrap(device, disk, dataOffset), file));
             }
 
             var array = Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
-            array.Faults = faults;
-            if (layers != null)
+            array.Faults = layers.Faults;
+            array.MemberLayers = layers.Wrap;
+            if (!inspect)
             {
-                array.MemberLayers = layers.Wrap;
-                FaultAutoSave.Attach(faults, folder);
+                FaultAutoSave.Attach(layers.Faults, folder);
             }
 
             return array;

@@ -95,17 +95,23 @@ public sealed class FaultWiringTests
     }
 
     [TestMethod]
-    public void AnInspection_ListsTheFaultsButAppliesNone()
+    public void AnInspection_MeetsTheFaultsToo_ButSavesNothing()
     {
         using var tmp = new TempFolder();
         string dir = Create(tmp);
         var saved = new FaultSet();
         saved.Add(new Fault { Disk = 0, Kind = FaultKind.Unreadable });
+        saved.Add(new Fault { Disk = 1, Kind = FaultKind.Unreadable, FirstSector = 0, SectorCount = 8 });
         saved.Save(dir);
+        string before = File.ReadAllText(FaultSet.PathIn(dir));
 
         using var array = ArrayFolder.Open(dir, inspect: true);
-        Assert.HasCount(1, array.Faults.Faults);
-        Assert.HasCount(3, array.Members, "every superblock was read");
+        Assert.HasCount(2, array.Faults.Faults);
+        Assert.AreEqual(2, array.Members.Count, "disk 0's superblock cannot be read: md's tools leave it out");
+        StringAssert.Contains(array.LeftOut.Single().Reason, "injected fault");
+        Assert.ThrowsExactly<MediumErrorException>(() => Member(array, 1).Read(array.Geometry.DataOffsetBytes, new byte[512]));
+        array.Faults.Add(new Fault { Disk = 2, Kind = FaultKind.Slow });
+        Assert.AreEqual(before, File.ReadAllText(FaultSet.PathIn(dir)));
     }
 
     private static IBlockDevice Member(RaidArray array, int devNumber) => array.Members.Single(m => m.DevNumber == devNumber).Device;
