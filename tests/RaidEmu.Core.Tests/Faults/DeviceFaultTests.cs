@@ -121,6 +121,19 @@ public sealed class DeviceFaultTests
     }
 
     [TestMethod]
+    public void Vanish_AddedForLater_LeavesTheDiskUntilItsStart()
+    {
+        using var rig = new FaultDeviceRig();
+        rig.Faults.Add(new Fault { Disk = 2, Kind = FaultKind.Vanish, DurationMs = 1000, Added = rig.Clock.Time.GetUtcNow().AddSeconds(10) });
+        CollectionAssert.AreEqual(rig.Expected(0, 4096), rig.Read(0, 4096));
+        rig.Clock.Fake.Advance(TimeSpan.FromSeconds(10));
+        Assert.ThrowsExactly<DeviceGoneException>(() => rig.Read(0, 4096));
+        rig.Clock.Fake.Advance(TimeSpan.FromSeconds(1));
+        CollectionAssert.AreEqual(rig.Expected(0, 4096), rig.Read(0, 4096));
+        Assert.IsEmpty(rig.Faults.Faults);
+    }
+
+    [TestMethod]
     public void FailAfter_LetsNWritesThrough_ThenEveryIoFailsForGood()
     {
         using var rig = new FaultDeviceRig();
