@@ -94,6 +94,13 @@ public static partial class ArrayFolder
     /// <param name="inspect">Open read-only for reporting, even an array that could not start.</param>
     /// <param name="clock">Time source for events.</param>
     /// <param name="wrap">Wraps each member file's device (a serving process puts it behind the power rail).</param>
+    /// <remarks>
+    /// Each member sits behind the disk timing model of <c>timing.json</c> and the faults of <c>faults.json</c>
+    /// (<see cref="RaidArray.Faults"/>, shared by the members), for inspection and reading too, as md's tools meet
+    /// a failing disk. Changes the devices make to the set (a remapped sector, a tripped fail-after, a spent
+    /// vanish) are saved back unless <paramref name="inspect"/>, which leaves the folder as it is.
+    /// </remarks>
+    /// <exception cref="IOException">faults.json or timing.json is damaged; the message names the file.</exception>
     public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null, Func<IBlockDevice, IBlockDevice>? wrap = null)
     {
         if (!Directory.Exists(folder))
@@ -107,6 +114,7 @@ public static partial class ArrayFolder
             throw new MetadataException($"{folder}: holds no member files (disk<N>.img)");
         }
 
+        var layers = MemberLayers.For(folder, clock, wrap);
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
         try
@@ -125,10 +133,19 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
+                var (disk, dataOffset) = MemberLayers.Probe(device, file);
+                sources.Add(new MemberSource(layers.Wrap(device, disk, dataOffset), file));
             }
 
-            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            var array = Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            array.Faults = layers.Faults;
+            array.MemberLayers = layers.Wrap;
+            if (!inspect)
+            {
+                FaultAutoSave.Attach(layers.Faults, folder);
+            }
+
+            return array;
         }
         catch
         {
@@ -168,7 +185,7 @@ public static partial class ArrayFolder
         int devNumber = array.NextDevNumber();
         string path = FreeMemberPath(folder, devNumber);
 
-        FileBlockDevice device;
+        IBlockDevice device;
         if (file == null)
         {
             long size = array.Members.Max(m => m.Device.Length);
@@ -179,6 +196,8 @@ public static partial class ArrayFolder
             File.Move(file, path);
             device = FileBlockDevice.Open(path);
         }
+
+        device = Layered(array, device, devNumber, array.Geometry.DataOffsetBytes);
 
         try
         {
@@ -231,7 +250,7 @@ public static partial class ArrayFolder
             File.Move(file, path);
         }
 
-        var device = FileBlockDevice.Open(path);
+        var device = Layered(array, FileBlockDevice.Open(path), former.DevNumber, (long)former.DataOffset * 512);
         Member? member = null;
         try
         {
@@ -250,6 +269,10 @@ public static partial class ArrayFolder
             }
         }
     }
+
+    /// <summary>A member device added to an opened array sits behind the same layers as the others.</summary>
+    private static IBlockDevice Layered(RaidArray array, IBlockDevice device, int devNumber, long dataOffset) =>
+        array.MemberLayers?.Invoke(device, devNumber, dataOffset) ?? device;
 
     /// <summary>
     /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next
@@ -354,5 +377,5 @@ public static partial class ArrayFolder
     private static string Mebibytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
 
     [GeneratedRegex(@"^disk(\d+)\.img$")]
-    private static partial Regex MemberName();
+    internal static partial Regex MemberName();
 }
