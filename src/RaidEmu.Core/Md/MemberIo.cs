@@ -71,6 +71,17 @@ internal sealed class MemberIo
             throw new MemberIoException(member, error);
         }
 
+        // A medium error names the failing bytes: only those are set aside and repaired, not the whole request.
+        if (error is MediumErrorException { Length: > 0 } medium)
+        {
+            long from = Math.Max(memberOffset, medium.Offset - Geometry.DataOffsetBytes);
+            long to = Math.Min(memberOffset + destination.Length, medium.Offset + medium.Length - Geometry.DataOffsetBytes);
+            if (from < to)
+            {
+                throw new MemberReadErrorException(member, from, (int)(to - from), error);
+            }
+        }
+
         throw new MemberReadErrorException(member, memberOffset, destination.Length, error);
     }
 

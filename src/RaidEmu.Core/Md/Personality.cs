@@ -17,6 +17,9 @@ internal abstract class Personality : IDisposable
     // md counts scrub mismatches per 4 KiB page, in 512-byte sectors.
     internal const int PageBytes = 4096;
 
+    // Distinct member ranges one operation sets aside before giving up; each retry sets one more aside.
+    private const int MaxReadErrorsPerOperation = 64;
+
     private BufferPool? _buffers;
 
     protected Personality(MemberIo io)
@@ -86,7 +89,7 @@ internal abstract class Personality : IDisposable
                 catch (MemberIoException) when (tries < Geometry.RaidDisks)
                 {
                 }
-                catch (MemberReadErrorException error) when (tries < 4 * Geometry.RaidDisks)
+                catch (MemberReadErrorException error) when (tries < MaxReadErrorsPerOperation)
                 {
                     var (start, end) = Io.AlignOut(error.Offset, error.Length);
                     error.Member.ReadErrors.Add(start / 512, (end - start) / 512);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace RaidEmu.Core.Md.Raid1;
 
 /// <summary>
@@ -29,7 +31,15 @@ internal sealed class Raid1Personality : Personality
             {
                 RetryOnMemberFailure(destination[..n], d =>
                 {
-                    Io.ReadMember(ChooseReader(at, at + d.Length), at, d);
+                    if (ChooseReader(at, at + d.Length, orNull: true) is { } reader)
+                    {
+                        Io.ReadMember(reader, at, d);
+                    }
+                    else
+                    {
+                        ReadAroundBadBlocks(at, d);
+                    }
+
                     return true;
                 });
             }
@@ -104,9 +114,8 @@ internal sealed class Raid1Personality : Personality
                 case SyncKind.Resync when member.CanWrite:
                     Io.WriteMember(member, start, data);
                     break;
-                case SyncKind.Check or SyncKind.Repair when member.CanServe(start, start + n):
-                    Io.ReadMember(member, start, other);
-                    long bad = MismatchedSectors(data, other);
+                case SyncKind.Check or SyncKind.Repair when member.CanRead(start + n):
+                    long bad = member.CanServe(start, start + n) ? Compare(member, start, data, other) : CompareBlocks(member, start, data, other);
                     mismatches = Math.Max(mismatches, bad);
                     if (bad > 0 && kind == SyncKind.Repair)
                     {
@@ -119,6 +128,28 @@ internal sealed class Raid1Personality : Personality
         }
 
         return mismatches;
+    }
+
+    private long Compare(Member member, long start, ReadOnlySpan<byte> data, Span<byte> other)
+    {
+        Io.ReadMember(member, start, other);
+        return MismatchedSectors(data, other);
+    }
+
+    /// <summary>Compares the 4 KiB blocks a mirror with bad blocks can serve; reading each one meets its read errors too.</summary>
+    private long CompareBlocks(Member member, long start, ReadOnlySpan<byte> data, Span<byte> other)
+    {
+        long bad = 0;
+        for (int at = 0; at < data.Length; at += MemberIo.BlockBytes)
+        {
+            int n = Math.Min(MemberIo.BlockBytes, data.Length - at);
+            if (member.CanServe(start + at, start + at + n))
+            {
+                bad += Compare(member, start + at, data.Slice(at, n), other.Slice(at, n));
+            }
+        }
+
+        return bad;
     }
 
     /// <summary>
@@ -217,7 +248,7 @@ internal sealed class Raid1Personality : Personality
     /// md's read_balance: among the mirrors that can serve the range, the one with the fewest I/Os in flight,
     /// and between equally busy ones a clearly faster one (half the recent service time); otherwise reads rotate.
     /// </summary>
-    private Member ChooseReader(long start, long end)
+    private Member? ChooseReader(long start, long end, bool orNull = false)
     {
         Io.ThrowIfFailed();
         var slots = Io.Slots;
@@ -225,7 +256,7 @@ internal sealed class Raid1Personality : Personality
         // Regions not yet resynced may differ between mirrors, so they are read from one member only, as md does.
         if (end > Io.SyncedUpTo)
         {
-            return FirstServable(slots, start, end) ?? throw NoReader(slots, start, end);
+            return FirstServable(slots, start, end) ?? (orNull && FirstReadable(slots, end) != null ? null : throw NoReader(slots, start, end));
         }
 
         int first = (int)((ulong)Interlocked.Increment(ref _readCursor) % (ulong)slots.Length);
@@ -239,13 +270,27 @@ internal sealed class Raid1Personality : Personality
             }
         }
 
-        return best ?? throw NoReader(slots, start, end);
+        return best ?? (orNull && FirstReadable(slots, end) != null ? null : throw NoReader(slots, start, end));
     }
 
+    /// <summary>Reads a range no single mirror can serve whole (bad blocks on each), 4 KiB at a time from whichever can.</summary>
+    private void ReadAroundBadBlocks(long offset, Span<byte> destination)
+    {
+        for (long at = offset; at < offset + destination.Length;)
+        {
+            long next = Math.Min(offset + destination.Length, ((at / MemberIo.BlockBytes) + 1) * MemberIo.BlockBytes);
+            Io.ReadMember(ChooseReader(at, next)!, at, destination.Slice((int)(at - offset), (int)(next - at)));
+            at = next;
+        }
+    }
+
+    /// <summary>Clearly faster: half the recent service time and at least 100 µs less, so timing noise does not pin reads to one mirror.</summary>
     private static bool Faster(Member candidate, Member best)
     {
         long pending = candidate.PendingIo - best.PendingIo;
-        return pending < 0 || (pending == 0 && candidate.ReadLatencyTicks * 2 < best.ReadLatencyTicks);
+        long a = candidate.ReadLatencyTicks;
+        long b = best.ReadLatencyTicks;
+        return pending < 0 || (pending == 0 && a * 2 < b && b - a > Stopwatch.Frequency / 10_000);
     }
 
     /// <summary>No mirror serves the range: lost data when a mirror is there but cannot read it, else a failed array.</summary>

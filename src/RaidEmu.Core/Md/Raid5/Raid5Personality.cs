@@ -217,13 +217,15 @@ internal sealed unsafe class Raid5Personality : Personality
                     continue;
                 }
 
+                // Two columns down: lost bytes when one of them is only bad blocks, a failed array when both are gone.
                 var member = slots[slot];
-                if (member == null || !member.CanRead(memberBase + hi))
+                bool gone = member == null || !member.CanRead(memberBase + hi);
+                if (gone && !(slots[missing] is { } present && present.CanRead(memberBase + hi)))
                 {
                     throw Io.FailedError("two members of a stripe are unavailable");
                 }
 
-                if (!member.CanServe(memberBase + lo, memberBase + hi))
+                if (gone || !member!.CanServe(memberBase + lo, memberBase + hi))
                 {
                     throw Io.LostError(memberBase + lo, hi - lo);
                 }
