@@ -23,7 +23,7 @@ internal static class LostRegions
                 continue;
             }
 
-            foreach (var bad in member.BadBlocks.Runs)
+            foreach (var bad in member.BadBlocks.Runs.Where(r => r.Sector * 512 < component))
             {
                 runs[slot].Add((bad.Sector * 512, Math.Min(component, bad.End * 512)));
                 anyBad = true;
