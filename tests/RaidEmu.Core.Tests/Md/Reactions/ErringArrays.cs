@@ -44,6 +44,20 @@ internal static class ErringArrays
         }
     }
 
+    /// <summary>Seeded writes of random bytes at random offsets, kept in the model too.</summary>
+    public static void WriteRandomly(RaidArray array, byte[] model, int seed, int count, int longest)
+    {
+        var random = new Random(seed);
+        for (int i = 0; i < count; i++)
+        {
+            int at = random.Next(0, (int)array.Length - longest);
+            var bytes = new byte[random.Next(1, longest)];
+            random.NextBytes(bytes);
+            array.Write(at, bytes);
+            bytes.CopyTo(model, at);
+        }
+    }
+
     /// <summary>The member's data-area bytes, read straight from its device.</summary>
     public static byte[] MemberData(ErringDevice device, long offset, int length)
     {

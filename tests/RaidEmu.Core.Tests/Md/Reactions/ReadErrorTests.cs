@@ -80,15 +80,7 @@ public sealed class ReadErrorTests
         }
 
         // Small writes read old data and parity first (read-modify-write).
-        var random = new Random(3);
-        for (int i = 0; i < 40; i++)
-        {
-            int at = random.Next(0, (int)array.Length - 600);
-            var bytes = new byte[random.Next(1, 600)];
-            random.NextBytes(bytes);
-            array.Write(at, bytes);
-            bytes.CopyTo(model, at);
-        }
+        WriteRandomly(array, model, seed: 3, count: 40, longest: 600);
 
         array.Write(4096 + 100, new byte[] { 1, 2, 3 });
         new byte[] { 1, 2, 3 }.CopyTo(model, 4096 + 100);

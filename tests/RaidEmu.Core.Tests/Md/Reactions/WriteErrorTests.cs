@@ -52,15 +52,7 @@ public sealed class WriteErrorTests
             devices[d].Unwritable(DataOffset + (d * 16 * 1024 * 3) + 8192, 4096);
         }
 
-        var random = new Random(8);
-        for (int i = 0; i < 200; i++)
-        {
-            int at = random.Next(0, (int)array.Length - 6000);
-            var bytes = new byte[random.Next(1, 6000)];
-            random.NextBytes(bytes);
-            array.Write(at, bytes);
-            bytes.CopyTo(model, at);
-        }
+        WriteRandomly(array, model, seed: 8, count: 200, longest: 6000);
 
         AssertReadsBack(array, model, 3000);
         Assert.IsTrue(array.Members.All(m => m.State == MemberState.InSync));
