@@ -113,11 +113,20 @@ public sealed partial class RaidArray
     /// <summary>Called when member I/O fails: the member becomes faulty unless it is a RAID 1's last copy.</summary>
     internal void FailFromIo(Member member, IOException error)
     {
+        // After a power cut every member errors; none of them is at fault. Nor is a member whose host
+        // file system is full: the disk is fine, the request fails instead.
+        if (!HostFile.IsOutOfSpace(error))
+        {
+            FailMember(member, $"I/O error: {error.Message}");
+        }
+    }
+
+    /// <summary>The engine gives up on a member (an I/O error, too many read errors, a full bad-block log).</summary>
+    internal void FailMember(Member member, string reason)
+    {
         lock (_stateGate)
         {
-            // After a power cut every member errors; none of them is at fault. Nor is a member whose host
-            // file system is full: the disk is fine, the request fails instead.
-            if (member.State == MemberState.Faulty || _disposed || _poweredOff || HostFile.IsOutOfSpace(error))
+            if (member.State == MemberState.Faulty || _disposed || _poweredOff)
             {
                 return;
             }
@@ -131,11 +140,11 @@ public sealed partial class RaidArray
             if (member.State == MemberState.Spare)
             {
                 member.State = MemberState.Faulty;
-                Commit(EventTypes.MemberFailed, member, $"I/O error: {error.Message}");
+                Commit(EventTypes.MemberFailed, member, reason);
                 return;
             }
 
-            MarkFaulty(member, $"I/O error: {error.Message}");
+            MarkFaulty(member, reason);
         }
     }
 
@@ -162,6 +171,7 @@ public sealed partial class RaidArray
         }
 
         Commit(EventTypes.ArrayDegraded, member, $"{inSync} of {Geometry.RaidDisks} members in sync");
+        NoteLoss(member);
         ActivateSpares();
     }
 
