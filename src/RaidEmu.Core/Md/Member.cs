@@ -68,6 +68,16 @@ public sealed class Member
     /// <summary>Sectors recorded bad on this member (its bad-block log).</summary>
     public BadBlockList BadBlocks { get; } = new();
 
+    /// <summary>
+    /// True when the member's metadata has a bad-block log, so bad blocks recorded in <see cref="BadBlocks"/> persist.
+    /// Members of arrays made before RaidEmu wrote logs have none: md cannot record a bad block there and fails the
+    /// member instead (a superblock write with bad blocks on such a member reports it failed).
+    /// </summary>
+    public bool HasBadBlockLog => OnDisk is { } super && BadBlockLog.IsConfigured(super);
+
+    /// <summary><see cref="BadBlockList.Version"/> last written to the member's log; -1 when the log was never written.</summary>
+    internal long BadBlocksWritten { get; set; } = -1;
+
     internal IBlockDevice Device { get; }
 
     /// <summary>The superblock last read from or written to the member; null for a new one. Rewrites start from it.</summary>
