@@ -168,12 +168,6 @@ public static class BadBlockLog
         return Superblock.ByteOffset + (super.BadBlockLogOffset * 512L);
     }
 
-    // mdadm's choose_bm_space, in sectors: the room it leaves for a bitmap that may be added later.
-    private static long BitmapSpaceSectors(long sectors) => sectors switch
-    {
-        < 128 => 0,
-        _ when sectors - 128 >= 200L * 1024 * 1024 * 2 => 256,
-        _ when sectors - 8 > 8L * 1024 * 1024 * 2 => 128,
-        _ => 8,
-    };
+    // mdadm's choose_bm_space of the component size, in sectors: nothing below 64 KiB, else the bitmap room rule.
+    private static long BitmapSpaceSectors(long sectors) => sectors < 128 ? 0 : BitmapSuperblock.RoomBytes(sectors * 512) / 512;
 }
