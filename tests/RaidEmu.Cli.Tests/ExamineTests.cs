@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using RaidEmu.Core.Devices;
 using RaidEmu.Core.Metadata;
 using RaidEmu.Tests.Shared;
 
@@ -55,7 +54,7 @@ public sealed class ExamineTests
         Assert.AreEqual(0, fresh.GetProperty("entriesUsed").GetInt32());
 
         // Record two runs the way md does: the log, then the feature bit in the superblock.
-        WriteLog(file, BadBlockLog.Encode([(40, 8), (100, 700)], 8));
+        BadBlockFiles.WriteLog(file, BadBlockLog.Encode([(40, 8), (100, 700)], 8));
         var json = JsonDocument.Parse(Cli.Run("examine", file, "--json").Ok().Out).RootElement.GetProperty("badBlockLog");
         Assert.AreEqual(3, json.GetProperty("entriesUsed").GetInt32());
         var listed = json.GetProperty("badBlocks").EnumerateArray().Select(e => (e.GetProperty("sector").GetInt64(), e.GetProperty("count").GetInt64())).ToList();
@@ -66,21 +65,10 @@ public sealed class ExamineTests
 
         var garbage = new byte[4096];
         new Random(3).NextBytes(garbage);
-        WriteLog(file, garbage);
+        BadBlockFiles.WriteLog(file, garbage);
         var damaged = Cli.Run("examine", file).Ok().Out;
         StringAssert.Contains(damaged, "Bad-blocks list is damaged");
         StringAssert.Contains(damaged, "disk1.img");
-    }
-
-    private static void WriteLog(string file, byte[] log)
-    {
-        using var device = FileBlockDevice.Open(file, readOnly: false);
-        var super = Superblock.Read(device, file);
-        device.Write(BadBlockLog.ByteOffset(super), log);
-        super.FeatureMap |= Superblock.FeatureBadBlocks;
-        var block = new byte[Superblock.BlockBytes];
-        super.WriteTo(block);
-        device.Write(Superblock.ByteOffset, block);
     }
 
     private static string RunMdadm(string mdadm, string file)
