@@ -96,6 +96,26 @@ public sealed class Member
     /// <summary>Sets the count loaded from the superblock at assembly.</summary>
     internal void LoadCorrectedReadErrors(int count) => Volatile.Write(ref _correctedReadErrors, count);
 
+    /// <summary>
+    /// md's super_1_load: the member's superblock, the bad blocks of its log (<paramref name="runs"/>) and its
+    /// corrected read errors (cnt_corrected_read). The log counts as written, so an unchanged list is not rewritten.
+    /// </summary>
+    internal void LoadFromDisk(Superblock super, IReadOnlyList<(long Sector, long Count)> runs, string label)
+    {
+        OnDisk = super;
+        try
+        {
+            BadBlocks.Load(runs.Select(r => new BadBlock(r.Sector, r.Count)));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new MetadataException($"{label}: {ex.Message}", ex);
+        }
+
+        BadBlocksWritten = BadBlocks.Version;
+        LoadCorrectedReadErrors((int)Math.Min(super.CorrectedReads, int.MaxValue));
+    }
+
     internal void CountRead(int bytes) => Interlocked.Add(ref _bytesRead, bytes);
 
     internal void CountWrite(int bytes) => Interlocked.Add(ref _bytesWritten, bytes);

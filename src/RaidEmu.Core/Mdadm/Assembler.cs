@@ -43,7 +43,7 @@ public static class Assembler
         foreach (var (source, super) in found.OrderByDescending(f => f.Super.Events))
         {
             var member = PlaceMember(source, super, reference, slots, members);
-            LoadBadBlocks(member, super, logs[source], Label(source));
+            member.LoadFromDisk(super, logs[source], Label(source));
             members.Add(member);
         }
 
@@ -153,25 +153,6 @@ public static class Assembler
         return found;
     }
 
-    /// <summary>
-    /// md's super_1_load: the member's recorded bad blocks and its corrected read errors (cnt_corrected_read) come
-    /// with it. The log is marked written, so the next superblock write does not rewrite an unchanged log.
-    /// </summary>
-    private static void LoadBadBlocks(Member member, Superblock super, IReadOnlyList<(long Sector, long Count)> runs, string label)
-    {
-        try
-        {
-            member.BadBlocks.Load(runs.Select(r => new BadBlock(r.Sector, r.Count)));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new MetadataException($"{label}: {ex.Message}", ex);
-        }
-
-        member.BadBlocksWritten = member.BadBlocks.Version;
-        member.LoadCorrectedReadErrors((int)Math.Min(super.CorrectedReads, int.MaxValue));
-    }
-
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
     private static string? StartProblem(ArrayGeometry geometry, string name, Member?[] slots, bool dirty, bool force, out bool failed)
     {
@@ -197,7 +178,7 @@ public static class Assembler
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
     {
         ushort role = super.DevNumber < reference.Roles.Length ? reference.Roles[super.DevNumber] : DeviceRole.Faulty;
-        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events, OnDisk = super };
+        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events };
         if (placed.Any(m => m.DevNumber == super.DevNumber))
         {
             throw new MetadataException($"{Label(source)}: device number {super.DevNumber} is claimed by another member file too");

@@ -75,6 +75,27 @@ public sealed class BadBlockPersistenceTests
     }
 
     [TestMethod]
+    public void ReAddedMember_BringsItsBadBlocksBack()
+    {
+        using var folder = new RaidEmu.Tests.Shared.TempFolder();
+        string dir = folder.Combine("re");
+        var options = new ArrayCreateOptions { Level = RaidLevel.Raid1, RaidDisks = 2, Name = "re", Bitmap = true };
+        using var array = ArrayFolder.Create(dir, options, 4 * 1024 * 1024, spares: 0);
+        array.RunSync();
+        array.Members[1].BadBlocks.Add(24, 8);
+        array.Members[1].CountCorrectedReadError();
+        array.Commit(EventTypes.BadBlockRecorded, array.Members[1], "test");
+        array.Fail(1);
+        ArrayFolder.RemoveMember(array, 1);
+
+        var back = ArrayFolder.AddMember(dir, array, ArrayFolder.MemberPath(dir, 1) + ".removed");
+        Assert.IsTrue(back.BitmapRecovery, "a re-add, not a new member");
+        CollectionAssert.AreEqual(new[] { new BadBlock(24, 8) }, back.BadBlocks.Runs.ToArray());
+        Assert.AreEqual(1, back.CorrectedReadErrors);
+        Assert.AreEqual(Superblock.FeatureBadBlocks, Superblock.Read(array.Members[1].Device, "m").FeatureMap & Superblock.FeatureBadBlocks);
+    }
+
+    [TestMethod]
     public void UnchangedList_IsNotRewritten()
     {
         var devices = TestArrays.NewDevices(3, TestArrays.DataOffset + (16 * 1024 * 12L)).Select(d => (IBlockDevice)new RecordingDevice(d)).ToList();
