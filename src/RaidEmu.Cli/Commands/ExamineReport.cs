@@ -1,6 +1,7 @@
 namespace RaidEmu.Cli.Commands;
 
-/// <summary>What <c>raidemu examine --json</c> prints: one member's superblock in md's own units.</summary>
+/// <summary>What <c>raidemu examine --json</c> prints: one member's superblock in md's own units;
+/// <see cref="BadBlockLog"/> is null when the member has no bad-block log.</summary>
 internal sealed record ExamineReport(
     string File,
     string Magic,
@@ -24,4 +25,6 @@ internal sealed record ExamineReport(
     ulong Events,
     string State,
     object Role,
-    string ArrayState);
+    string ArrayState,
+    uint CorrectedReadErrors,
+    ExamineBadBlockLog? BadBlockLog);
