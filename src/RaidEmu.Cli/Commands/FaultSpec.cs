@@ -95,8 +95,8 @@ internal static class FaultSpec
         {
             FaultKind.Hang or FaultKind.Vanish when o.Ms == null => "--ms T",
             FaultKind.Flaky when o.Rate == null => "--rate P",
-            FaultKind.Slow when o.Latency == null && o.Bandwidth == null => "--latency MS or --bandwidth BYTES/S",
             FaultKind.Slow when o.Jitter != null && o.Latency == null => "--latency MS (jitter is added to it)",
+            FaultKind.Slow when o.Latency == null && o.Bandwidth == null => "--latency MS or --bandwidth BYTES/S",
             FaultKind.FailAfter when o.Writes == null && o.Bytes == null => "--writes N or --bytes N",
             _ => null,
         };

@@ -7,7 +7,7 @@ namespace RaidEmu.Cli.Options;
 public sealed class FaultOptions
 {
     /// <summary>What to do.</summary>
-    [Value(0, MetaName = "ACTION", Required = true, HelpText = "add, list or clear.")]
+    [Value(0, MetaName = "ACTION", Required = true, HelpText = "add: fault add ARRAY --disk N --kind KIND [range] [the kind's parameters], e.g. 'raidemu fault add a --disk 1 --kind unreadable --sectors 100-107'; list: fault list ARRAY; clear: fault clear ARRAY [--disk N] [--id ID] (no filter clears every fault).")]
     public string Action { get; set; } = "";
 
     /// <summary>The array folder.</summary>
