@@ -99,7 +99,7 @@ internal static class FaultCommand
         foreach (var fault in faults)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{fault.Id,-5} {fault.Disk,-5} {FaultText.Name(fault.Kind),-11} {FaultText.Range(fault),-21} {FaultText.Parameters(fault)}"));
+                $"{fault.Id,-5} {fault.Disk,-5} {FaultText.Name(fault.Kind),-11} {FaultText.Range(fault),-21} {FaultText.Parameters(fault)}").TrimEnd());
         }
     }
 
