@@ -31,49 +31,19 @@ internal static class FaultText
     public static string Parameters(Fault fault)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        var parts = new List<string>();
         var c = CultureInfo.InvariantCulture;
-        if (fault.LatencyMs is { } latency)
-        {
-            parts.Add(string.Create(c, $"latency {latency} ms"));
-        }
-
-        if (fault.JitterMs is { } jitter)
-        {
-            parts.Add(string.Create(c, $"jitter {jitter} ms"));
-        }
-
-        if (fault.BytesPerSecond is { } bandwidth)
-        {
-            parts.Add(string.Create(c, $"bandwidth {bandwidth} bytes/s"));
-        }
-
-        if (fault.Rate is { } rate)
-        {
-            parts.Add(string.Create(c, $"rate {rate}"));
-        }
-
-        if (fault.DurationMs is { } ms)
-        {
-            parts.Add(string.Create(c, $"{ms} ms"));
-        }
-
-        if (fault.AfterWrites is { } writes)
-        {
-            parts.Add(string.Create(c, $"after {writes} writes"));
-        }
-
-        if (fault.AfterBytes is { } bytes)
-        {
-            parts.Add(string.Create(c, $"after {bytes} bytes"));
-        }
-
-        if (FaultSpec.TakesSeed(fault.Kind))
-        {
-            parts.Add(string.Create(c, $"seed {fault.Seed}"));
-        }
-
-        return string.Join(", ", parts);
+        string?[] parts =
+        [
+            fault.LatencyMs is { } latency ? string.Create(c, $"latency {latency} ms") : null,
+            fault.JitterMs is { } jitter ? string.Create(c, $"jitter {jitter} ms") : null,
+            fault.BytesPerSecond is { } bandwidth ? string.Create(c, $"bandwidth {bandwidth} bytes/s") : null,
+            fault.Rate is { } rate ? string.Create(c, $"rate {rate}") : null,
+            fault.DurationMs is { } ms ? string.Create(c, $"{ms} ms") : null,
+            fault.AfterWrites is { } writes ? string.Create(c, $"after {writes} writes") : null,
+            fault.AfterBytes is { } bytes ? string.Create(c, $"after {bytes} bytes") : null,
+            FaultSpec.TakesSeed(fault.Kind) ? string.Create(c, $"seed {fault.Seed}") : null,
+        ];
+        return string.Join(", ", parts.OfType<string>());
     }
 
     /// <summary>"fault 3: unreadable, sectors 100-107" with the kind's parameters.</summary>
