@@ -16,7 +16,7 @@ internal static partial class StatusCommand
     public static int Run(StatusOptions o)
     {
         using var handle = CommandContext.Current.Arrays.Inspect(o.Array);
-        var report = Build(handle.Array, handle.Folder, CommandContext.Current.Arrays.Faults(handle.Folder));
+        var report = Build(handle.Array, handle.Folder, CommandContext.Current.Arrays.Faults(o.Array));
         Json.PrintOr(o.Json, report, Print);
 
         return 0;
