@@ -1,6 +1,7 @@
 using RaidEmu.Core;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
@@ -36,6 +37,7 @@ public sealed class LiveHost : IDisposable
         {
             locked?.Invoke();
             _log = new EventLog(ArrayFolder.EventLogPath(folder));
+            Faults = FaultSet.Load(folder);
             _seed = int.TryParse(Environment.GetEnvironmentVariable("RAIDEMU_POWER_SEED"), out int seed) ? seed : 42;
             var array = OpenArray(force: false, startSync: true);
             _uuid = array.Uuid;
@@ -59,6 +61,9 @@ public sealed class LiveHost : IDisposable
 
     /// <summary>The array folder served.</summary>
     public string Folder { get; }
+
+    /// <summary>The faults injected into the members, shared with the control commands that change them.</summary>
+    public FaultSet Faults { get; }
 
     /// <summary>What the front ends serve.</summary>
     public LiveVolume Volume { get; }
@@ -93,6 +98,40 @@ public sealed class LiveHost : IDisposable
             StartSync(array);
             Volume.Up(array);
             return array;
+        }
+    }
+
+    /// <summary>
+    /// A member that vanished is back. As udev's incremental mdadm does for a returning disk, a member md
+    /// failed while it was gone is taken out and re-added to its old slot (md's re-add), so a bitmap recovers
+    /// only what it missed; a member md never failed (no I/O met the gap) needs nothing more.
+    /// </summary>
+    public void MemberReturned(int disk)
+    {
+        lock (_gate)
+        {
+            if (Volume.Current is not { } array)
+            {
+                return;
+            }
+
+            var member = array.Members.FirstOrDefault(m => m.DevNumber == disk);
+            if (member is not { State: MemberState.Faulty, Path: { } path })
+            {
+                Log(EventTypes.MemberReturned, "the disk is back; md had not failed it, so it stays as it is", array, disk);
+                return;
+            }
+
+            Log(EventTypes.MemberReturned, "the disk is back after vanishing; md failed it while it was gone, so it is re-added", array, disk);
+            try
+            {
+                ArrayFolder.RemoveMember(array, disk);
+                ArrayFolder.AddMember(Folder, array, path + ArrayFolder.RemovedSuffix);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or ArrayRefusedException or InvalidOperationException)
+            {
+                Log(EventTypes.MemberReturned, $"the disk is back but could not be re-added: {ex.Message}; add it with 'raidemu add --file'", array, disk);
+            }
         }
     }
 
@@ -221,6 +260,6 @@ public sealed class LiveHost : IDisposable
         Log(EventTypes.ArrayPowerLost, $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
     }
 
-    private void Log(string type, string details, RaidArray? array) =>
-        _log.Append(new ArrayEvent(Power.Now, _uuid, type, null, details, array?.EventCount ?? 0));
+    private void Log(string type, string details, RaidArray? array, int? member = null) =>
+        _log.Append(new ArrayEvent(Power.Now, _uuid, type, member, details, array?.EventCount ?? 0));
 }
