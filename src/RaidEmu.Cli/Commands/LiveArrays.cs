@@ -65,7 +65,7 @@ internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
     public IReadOnlyList<Fault> Faults(string folder)
     {
         CheckFolder(folder);
-        return Host.Faults.Faults;
+        return LiveFaults().Faults;
     }
 
     public FaultsHandle OpenFaults(string folder, bool change)
@@ -78,7 +78,7 @@ internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
         {
             using var handle = Inspect(folder);
             ulong events = handle.Array.EventCount;
-            return new FaultsHandle(Host.Faults, Host.Folder, handle.Array.Uuid, () => Host.Volume.Current?.EventCount ?? events, _faultGate.Exit);
+            return new FaultsHandle(LiveFaults(), Host.Folder, handle.Array.Uuid, () => Host.Volume.Current?.EventCount ?? events, _faultGate.Exit);
         }
         catch
         {
@@ -86,6 +86,9 @@ internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
             throw;
         }
     }
+
+    /// <summary>The running array's set, which its member devices apply and which saves itself; while power is off, the folder's.</summary>
+    private FaultSet LiveFaults() => Host.Volume.Current?.Faults ?? FaultSet.Load(Host.Folder);
 
     private void CheckFolder(string requested)
     {

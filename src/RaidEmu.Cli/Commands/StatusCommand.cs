@@ -94,14 +94,8 @@ internal static partial class StatusCommand
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
                 : null,
-            [.. Lost().Select(r => new RegionReport(r.Offset, r.Length))]);
+            [.. array.Unrecoverable.Select(r => new RegionReport(r.Offset, r.Length))]);
     }
-
-    /// <summary>
-    /// Logical regions the array can no longer read. Adapter until the engine's list (RaidArray.Unrecoverable,
-    /// issue 10's engine reactions) reaches this branch: before it, the engine loses no region.
-    /// </summary>
-    private static IReadOnlyList<ByteRange> Lost() => [];
 
     private static SavingReport? LastSaving(string folder)
     {

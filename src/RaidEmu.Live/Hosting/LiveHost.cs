@@ -1,7 +1,6 @@
 using RaidEmu.Core;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
-using RaidEmu.Core.Faults;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
@@ -37,7 +36,6 @@ public sealed class LiveHost : IDisposable
         {
             locked?.Invoke();
             _log = new EventLog(ArrayFolder.EventLogPath(folder));
-            Faults = FaultSet.Load(folder);
             _seed = int.TryParse(Environment.GetEnvironmentVariable("RAIDEMU_POWER_SEED"), out int seed) ? seed : 42;
             var array = OpenArray(force: false, startSync: true);
             _uuid = array.Uuid;
@@ -61,9 +59,6 @@ public sealed class LiveHost : IDisposable
 
     /// <summary>The array folder served.</summary>
     public string Folder { get; }
-
-    /// <summary>The faults injected into the members, shared with the control commands that change them.</summary>
-    public FaultSet Faults { get; }
 
     /// <summary>What the front ends serve.</summary>
     public LiveVolume Volume { get; }
@@ -171,10 +166,18 @@ public sealed class LiveHost : IDisposable
         var array = ArrayFolder.Open(Folder, force, wrap: device =>
         {
             var disk = new PowerCutDevice(device);
-            disks.Add(disk);
+            lock (disks)
+            {
+                disks.Add(disk);
+            }
+
             return disk;
         });
         _disks = disks;
+
+        // Raised on a member's I/O path or a timer; the re-add takes the host's gate and writes superblocks,
+        // so it runs apart from whatever raised it.
+        array.Faults.Returned += (_, e) => ThreadPool.QueueUserWorkItem(_ => MemberReturned(e.Fault.Disk));
 
         // A served array is marked clean when idle, as md does, so a power loss while idle needs no resync.
         array.SafeModeDelay = RaidArray.DefaultSafeModeDelay;
@@ -250,9 +253,13 @@ public sealed class LiveHost : IDisposable
         }
 
         array.PowerOff();
-        for (int i = 0; i < _disks.Count; i++)
+        var disks = _disks;
+        lock (disks)
         {
-            _disks[i].Cut(new Random(_seed + i));
+            for (int i = 0; i < disks.Count; i++)
+            {
+                disks[i].Cut(new Random(_seed + i));
+            }
         }
 
         Volume.PowerLost("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");

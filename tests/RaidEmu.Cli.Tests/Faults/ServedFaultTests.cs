@@ -73,5 +73,50 @@ public sealed class ServedFaultTests
         var status = StoryTests.Status(array);
         Assert.AreEqual("optimal", status.GetProperty("state").GetString());
         Assert.AreEqual(0, status.GetProperty("unrecoverable").GetArrayLength());
+        Assert.IsTrue(StoryTests.Member(status, 0).GetProperty("correctedReadErrors").GetInt32() >= 1, "md repaired the read error");
+
+        // The repair rewrote the sectors: the drive remapped them, so the fault is spent, and they hold the data.
+        Assert.AreEqual(0, FaultCommandTests.Json(Cli.Run("fault", "list", array, "--json").Ok().Out).GetArrayLength());
+        server.Stop();
+        using var member = File.OpenRead(Path.Combine(array, "disk0.img"));
+        var onDisk = new byte[16 * 512];
+        member.Position = RaidEmu.Core.Mdadm.ArrayCreateOptions.DataOffsetBytes + (16 * 512);
+        member.ReadExactly(onDisk);
+        CollectionAssert.AreEqual(data[(16 * 512)..(32 * 512)], onDisk);
+    }
+
+    [TestMethod]
+    public void A_vanished_member_is_failed_while_gone_and_re_added_when_it_returns()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("v");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "8M", "--bitmap", "internal", "--bitmap-chunk", "64K", "--assume-clean").Ok();
+        byte[] data = RandomNumberGenerator.GetBytes(128 * 1024);
+        string input = tmp.Combine("in.bin");
+        File.WriteAllBytes(input, data);
+        using var server = Server.Serve(array);
+        Cli.Run("fault", "add", array, "--disk", "1", "--kind", "vanish", "--ms", "3000").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+        Assert.IsTrue(FaultCommandTests.Events(array).Any(e => e.GetProperty("type").GetString() == "MemberFailed"), "the write met the gap");
+
+        // Back after the gap: md's re-add through the bitmap recovers what it missed, in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (StoryTests.Status(array).GetProperty("state").GetString() != "optimal" && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(200);
+        }
+
+        var status = StoryTests.Status(array);
+        Assert.AreEqual("optimal", status.GetProperty("state").GetString());
+        var types = FaultCommandTests.Events(array).Select(e => e.GetProperty("type").GetString()).ToList();
+        int failed = types.IndexOf("MemberFailed");
+        int returned = types.IndexOf("MemberReturned");
+        Assert.IsTrue(failed >= 0 && returned > failed, string.Join(",", types));
+        Assert.AreEqual(0, FaultCommandTests.Json(Cli.Run("fault", "list", array, "--json").Ok().Out).GetArrayLength(), "a spent vanish leaves the list");
+        server.Stop();
+        Assert.AreEqual(0L, FaultCommandTests.Json(Cli.Run("check", array, "--json").Ok().Out).GetProperty("mismatches").GetInt64());
+        string output = tmp.Combine("out.bin");
+        Cli.Run("read", array, "--output", output, "--length", $"{data.Length}").Ok();
+        CollectionAssert.AreEqual(data, File.ReadAllBytes(output));
     }
 }
