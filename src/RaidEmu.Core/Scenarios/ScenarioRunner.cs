@@ -381,7 +381,7 @@ public sealed class ScenarioRunner : IDisposable
             Scrubs = _scrubs,
             Phases = _phases,
             FinalState = Array.State,
-            Members = [.. Array.Members.Select(m => new MemberReport(m.DevNumber, m.Slot, m.State, m.CorrectedReadErrors, m.BadBlocks.Sectors))],
+            Members = [.. Array.Members.Select(m => new MemberReport(m.DevNumber, m.Slot, m.State, m.CorrectedReadErrors, m.BadBlocks.Sectors, m.BytesRead, m.BytesWritten))],
         };
         return report with { Failures = ScenarioChecks.Failures(_scenario.Expect, report) };
     }
