@@ -266,17 +266,19 @@ public sealed partial class RaidArray
     }
 
     /// <summary>
-    /// md's resync_offset: MaxSector when clean and in sync, 0 while writes may be in flight (so an unclean
-    /// stop resyncs everything), and the checkpoint while a resync runs or was stopped cleanly part-way.
+    /// md's resync_offset: 0 whenever the array is not clean, a resync running or not (md writes recovery_cp only
+    /// while in_sync): a crash while writes may be in flight resyncs from the start, because an RMW write
+    /// below a resync checkpoint can leave a torn stripe there. When clean: MaxSector if in sync, else the
+    /// checkpoint of a resync stopped part-way.
     /// </summary>
     private ulong OnDiskResyncOffset()
     {
-        long synced = SyncedUpTo;
-        if (_dirty && !_resyncRunning)
+        if (_dirty)
         {
             return 0;
         }
 
-        return synced >= Geometry.ComponentBytes ? (_dirty ? 0 : Superblock.Synced) : (ulong)(synced / 512);
+        long synced = SyncedUpTo;
+        return synced >= Geometry.ComponentBytes ? Superblock.Synced : (ulong)(synced / 512);
     }
 }
