@@ -191,7 +191,7 @@ public sealed class ScenarioRunner : IDisposable
                     Sync(0);
                 }
 
-                return _unitsPerOp == 0 ? "rebuild" : $"rebuild ({_unitsPerOp} sync units per write)";
+                return _unitsPerOp == 0 ? "rebuild" : $"rebuild ({_unitsPerOp} sync unit{(_unitsPerOp > 1 ? "s" : "")} per write)";
             case "check" or "repair":
                 bool repair = action.Do == "repair";
                 _scrubs.Add(new ScrubResult(_op, repair, array.Scrub(repair)));
