@@ -85,7 +85,16 @@ public sealed class ScenarioRunner : IDisposable
                     phase = ClosePhase(phase);
                 }
 
-                fired.Add(Fire(pending.Dequeue()));
+                var action = pending.Dequeue();
+                try
+                {
+                    fired.Add(Fire(action));
+                }
+                catch (Exception ex) when (ex is ArrayRefusedException or InvalidOperationException or ArgumentException)
+                {
+                    throw new ArrayRefusedException($"scenario '{_scenario.Name}': {action.Do} before write {_op} was refused: {ex.Message}");
+                }
+
                 Collect();
             }
 
@@ -164,12 +173,17 @@ public sealed class ScenarioRunner : IDisposable
         {
             case "fault":
                 var faults = FaultSet.Load(_folder);
-                var stored = faults.Add(action.Fault! with { Added = DateTimeOffset.UnixEpoch });
+                var stored = faults.Add(action.Fault! with { Added = DateTimeOffset.UtcNow });
                 faults.Save(_folder);
-                return $"fault {stored.Kind.ToString().ToLowerInvariant()} on disk {stored.Disk}";
+                LogFault(EventTypes.FaultInjected, stored.Disk, Describe(stored));
+                return $"fault {Kebab(stored.Kind)} on disk {stored.Disk}";
             case "clear-faults":
                 var set = FaultSet.Load(_folder);
-                set.Remove(f => action.Disk == null || f.Disk == action.Disk);
+                foreach (var cleared in set.Remove(f => action.Disk == null || f.Disk == action.Disk))
+                {
+                    LogFault(EventTypes.FaultCleared, cleared.Disk, Describe(cleared));
+                }
+
                 set.Save(_folder);
                 return action.Disk is { } d ? $"faults on disk {d} cleared" : "faults cleared";
             case "fail":
@@ -216,6 +230,57 @@ public sealed class ScenarioRunner : IDisposable
                 return "restart";
         }
     }
+
+    /// <summary>
+    /// Logs a fault change the way the fault command does, with what the fault is and no time-dependent
+    /// figure, so a rerun logs the same line.
+    /// </summary>
+    private void LogFault(string type, int disk, string details) =>
+        new EventLog(ArrayFolder.EventLogPath(_folder)).Append(new ArrayEvent(DateTimeOffset.UtcNow, Array.Uuid, type, disk, details, Array.EventCount));
+
+    private static string Describe(Fault fault)
+    {
+        string where = fault.FirstSector is { } first ? $"sectors {first}-{first + fault.SectorCount - 1}" : "whole disk";
+        var figures = new List<string>();
+        if (fault.LatencyMs is { } latency)
+        {
+            figures.Add($"latency {latency} ms");
+        }
+
+        if (fault.JitterMs is { } jitter)
+        {
+            figures.Add($"jitter {jitter} ms");
+        }
+
+        if (fault.BytesPerSecond is { } bps)
+        {
+            figures.Add($"{bps} bytes/s");
+        }
+
+        if (fault.Rate is { } rate)
+        {
+            figures.Add($"rate {rate}");
+        }
+
+        if (fault.DurationMs is { } ms)
+        {
+            figures.Add($"{ms} ms");
+        }
+
+        if (fault.AfterWrites is { } writes)
+        {
+            figures.Add($"after {writes} writes");
+        }
+
+        if (fault.AfterBytes is { } bytes)
+        {
+            figures.Add($"after {bytes} bytes");
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Kebab(fault.Kind)}, {where}{(figures.Count > 0 ? ", " + string.Join(", ", figures) : "")}");
+    }
+
+    private static string Kebab(FaultKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
 
     /// <summary>md's re-add of a member that dropped out: out of the array if it is faulty, then back in by its own file.</summary>
     private void ReAdd(int disk)

@@ -89,4 +89,20 @@ public sealed class ScenarioRunTests
         var result = Cli.Run("scenario", "run", file).Fails(1, "scenario 'wrong-hope': expectation failed: the array ended degraded, expected optimal");
         StringAssert.Contains(result.Out, "MemberFailed disk 1");
     }
+
+    [TestMethod]
+    public void RefusedActionExitsOneNamingIt()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.Combine("s.json");
+        File.WriteAllText(file, """
+            {
+              "name": "bad-readd",
+              "array": { "level": 5, "disks": 3, "size": "4M" },
+              "workload": { "bytes": "1M", "block": "64K" },
+              "actions": [ { "atOp": 3, "do": "re-add", "disk": 1 } ]
+            }
+            """);
+        Cli.Run("scenario", "run", file).Fails(1, "scenario 'bad-readd': re-add before write 3 was refused: disk 1 is InSync, not faulty");
+    }
 }
