@@ -100,7 +100,8 @@ internal static class ScenarioCommand
         output.WriteLine("throughput per phase (wall clock, not reproducible):");
         foreach (var p in r.Phases)
         {
-            output.WriteLine(Invariant($"  writes {p.FromOp}-{p.ToOp}: {p.Label}: {p.MibPerSecond:0.0} MiB/s"));
+            string reads = string.Join(", ", p.MemberBytesRead.Where(r => r.Value > 0).Select(r => $"disk {r.Key} {Sizes.Human(r.Value)}"));
+            output.WriteLine(Invariant($"  writes {p.FromOp}-{p.ToOp}: {p.Label}: {p.MibPerSecond:0.0} MiB/s{(reads.Length > 0 ? $"; reads from {reads}" : "")}"));
         }
 
         output.WriteLine(r.Passed ? "expectations: all hold" : $"expectations: {r.Failures.Count} failed: {string.Join("; ", r.Failures)}");

@@ -32,6 +32,7 @@ public sealed class ScenarioRunner : IDisposable
     private int _unitsPerOp;
     private long _failedWrites;
     private long _readBackProblems;
+    private Dictionary<int, long> _readsAtPhaseStart = [];
 
     private ScenarioRunner(Scenario scenario, string folder)
     {
@@ -75,6 +76,7 @@ public sealed class ScenarioRunner : IDisposable
         var buffer = new byte[workload.BlockBytes];
         var check = workload.ReadBack ? new byte[workload.BlockBytes] : [];
         var phase = (Label: "start", From: 0L, Clock: Stopwatch.GetTimestamp());
+        _readsAtPhaseStart = Array.Members.ToDictionary(m => m.DevNumber, m => m.BytesRead);
         for (_op = 0; _op <= workload.OpCount; _op++)
         {
             var fired = new List<string>();
@@ -126,9 +128,14 @@ public sealed class ScenarioRunner : IDisposable
         if (_op > phase.From || _phases.Count == 0)
         {
             long bytes = (_op - phase.From) * _scenario.Workload.BlockBytes;
-            _phases.Add(new PhaseThroughput($"{phase.Label} ({Describe(Array.State)})", phase.From, _op, bytes, Stopwatch.GetElapsedTime(phase.Clock).TotalSeconds));
+            var reads = Array.Members.ToDictionary(
+                m => m.DevNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                m => m.BytesRead - (_readsAtPhaseStart.TryGetValue(m.DevNumber, out long before) && before <= m.BytesRead ? before : 0));
+            _phases.Add(new PhaseThroughput($"{phase.Label} ({Describe(Array.State)})", phase.From, _op, bytes, Stopwatch.GetElapsedTime(phase.Clock).TotalSeconds, reads));
         }
 
+        // A reopened array counts member reads from zero again; the comparison above allows for it.
+        _readsAtPhaseStart = Array.Members.ToDictionary(m => m.DevNumber, m => m.BytesRead);
         return (phase.Label, _op, Stopwatch.GetTimestamp());
     }
 
