@@ -50,11 +50,13 @@ public sealed class ShippedScenarioTests
     public void SlowDiskRaid1RoutesReadsAroundIt()
     {
         var report = ShippedScenarios.Run(ShippedScenarios.PathOf("slow-disk-raid1"));
-        // In the phase after disk 1 turned slow, the read-backs (64 KiB ... 2 MiB of them) were served by disk 0.
-        var slowPhase = report.GetProperty("phases").EnumerateArray().Last().GetProperty("memberBytesRead");
+        // Before, read-backs went to both mirrors; after disk 1 turned slow, disk 0 served them.
+        var phases = report.GetProperty("phases").EnumerateArray().ToList();
+        Assert.IsTrue(phases[0].GetProperty("memberBytesRead").GetProperty("1").GetInt64() > 0, "both mirrors served reads while healthy");
+        var slowPhase = phases[^1].GetProperty("memberBytesRead");
         long fast = slowPhase.GetProperty("0").GetInt64();
         long slow = slowPhase.GetProperty("1").GetInt64();
-        Assert.IsTrue(fast >= 128 * 16384, $"disk 0 served the read-backs: {fast} bytes");
+        Assert.IsTrue(fast >= 64 * 16384, $"disk 0 served the read-backs: {fast} bytes");
         Assert.IsTrue(slow <= fast / 16, $"reads went around the slow mirror: disk 0 read {fast}, disk 1 {slow}");
         Assert.AreEqual(report.GetProperty("bytesWritten").GetInt64(), report.GetProperty("bytesVerified").GetInt64());
     }
