@@ -59,6 +59,27 @@ public sealed record Fault
     [System.Text.Json.Serialization.JsonIgnore]
     public bool WholeDisk => FirstSector is null;
 
+    /// <summary>Why the fault's values cannot be applied (read from a file someone edited), or null when they can.</summary>
+    public string? Problem()
+    {
+        const long MaxSectors = long.MaxValue / SectorBytes / 2;
+        const double MaxMs = 24 * 3600 * 1000;
+        return this switch
+        {
+            { Id: < 1 } => "the id must be 1 or more",
+            { Disk: < 0 } => "the disk must be 0 or more",
+            { FirstSector: null, SectorCount: not null } or { FirstSector: not null, SectorCount: null } => "a range needs both its first sector and its count",
+            { FirstSector: < 0 or > MaxSectors } => "the first sector is out of range",
+            { SectorCount: < 1 or > MaxSectors } => "the sector count is out of range",
+            { LatencyMs: < 0 or > MaxMs or double.NaN } or { JitterMs: < 0 or > MaxMs or double.NaN } => "latencies must be 0 to 86400000 ms",
+            { BytesPerSecond: < 1 } => "the bandwidth must be at least 1 byte per second",
+            { Rate: < 0 or > 1 or double.NaN } => "the rate must be a probability from 0 to 1",
+            { DurationMs: < 0 or > (int)MaxMs } => "the duration must be 0 to 86400000 ms",
+            { AfterWrites: < 0 } or { AfterBytes: < 0 } => "fail-after counts must be 0 or more",
+            _ => null,
+        };
+    }
+
     /// <summary>True when the fault touches data-area bytes [<paramref name="offset"/>, +<paramref name="length"/>).</summary>
     public bool Touches(long offset, long length)
     {

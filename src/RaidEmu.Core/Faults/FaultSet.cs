@@ -73,6 +73,17 @@ public sealed class FaultSet
             throw new IOException($"{path} is not a valid fault list; fix it or delete it to clear every fault");
         }
 
+        // A hand-edited file must not inject what the command line would refuse (a negative range, a rate of 7).
+        var seen = new HashSet<int>();
+        foreach (var fault in saved.Faults)
+        {
+            string? problem = fault is null ? "it is empty" : fault.Problem() ?? (seen.Add(fault.Id) ? null : "its id is used twice");
+            if (problem != null)
+            {
+                throw new IOException($"{path}: fault {fault?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} is not valid ({problem}); fix it or delete the file to clear every fault");
+            }
+        }
+
         set._faults = [.. saved.Faults];
         set._nextId = Math.Max(saved.NextId, set._faults.Length == 0 ? 1 : set._faults.Max(f => f.Id) + 1);
         return set;

@@ -4,5 +4,6 @@ namespace RaidEmu.Core.Md;
 public readonly record struct BadBlock(long Sector, long Count)
 {
     /// <summary>One past the last sector.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long End => Sector + Count;
 }

@@ -4,5 +4,6 @@ namespace RaidEmu.Core.Md;
 public readonly record struct ByteRange(long Offset, long Length)
 {
     /// <summary>One past the last byte.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long End => Offset + Length;
 }

@@ -1,3 +1,4 @@
+using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Metadata;
@@ -13,6 +14,9 @@ public static class Assembler
 {
     // How far behind the freshest superblock a member may be and still count as in sync (mdadm's event_margin).
     private const ulong EventMargin = 1;
+
+    // Enough that a link failing half its commands still delivers the metadata (1 read in 65,536 would not).
+    private const int MetadataReadAttempts = 16;
 
     /// <summary>
     /// Assembles with md's rules: the highest event count is the reference; a member behind it is stale and
@@ -131,8 +135,8 @@ public static class Assembler
         {
             try
             {
-                var super = Superblock.Read(source.Device, Label(source));
-                logs[source] = BadBlockLog.Read(source.Device, super, Label(source));
+                var (super, log) = ReadMetadata(source);
+                logs[source] = log;
                 found.Add((source, super));
             }
             catch (Exception ex) when (ex is MetadataException or IOException)
@@ -152,6 +156,35 @@ public static class Assembler
 
         return found;
     }
+
+    /// <summary>
+    /// One member's superblock and bad-block log. A transient error (a flaky link: a plain I/O error, not a
+    /// medium error, a gone or hung device, or damage) is retried, as md's block layer retries a command: a
+    /// member left out for one bad read could let an older member carry the array, and writes acknowledged
+    /// there would be lost when the newer one comes back.
+    /// </summary>
+    private static (Superblock Super, IReadOnlyList<(long Sector, long Count)> Log) ReadMetadata(MemberSource source)
+    {
+        var super = Retried(() => Superblock.Read(source.Device, Label(source)));
+        return (super, Retried(() => BadBlockLog.Read(source.Device, super, Label(source))));
+    }
+
+    private static T Retried<T>(Func<T> read)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return read();
+            }
+            catch (IOException ex) when (attempt < MetadataReadAttempts && IsTransient(ex))
+            {
+            }
+        }
+    }
+
+    private static bool IsTransient(IOException error) =>
+        error is not (MetadataException or MediumErrorException or DeviceGoneException or DeviceTimeoutException);
 
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
     private static string? StartProblem(ArrayGeometry geometry, string name, Member?[] slots, bool dirty, bool force, out bool failed)

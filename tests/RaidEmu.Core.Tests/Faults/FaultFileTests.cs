@@ -31,6 +31,33 @@ public sealed class FaultFileTests
     }
 
     [TestMethod]
+    [DataRow("{\"id\": -1, \"disk\": 0, \"kind\": \"corrupt\"}", "the id must be 1 or more")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"unreadable\", \"firstSector\": -100, \"sectorCount\": 8}", "the first sector is out of range")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"unreadable\", \"firstSector\": 9223372036854775000, \"sectorCount\": 8}", "the first sector is out of range")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"unreadable\", \"firstSector\": 8, \"sectorCount\": -3}", "the sector count is out of range")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"flaky\", \"rate\": 7}", "the rate must be a probability from 0 to 1")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"slow\", \"latencyMs\": -5}", "latencies must be 0 to 86400000 ms")]
+    [DataRow("{\"id\": 1, \"disk\": 0, \"kind\": \"hang\", \"durationMs\": -1}", "the duration must be 0 to 86400000 ms")]
+    [DataRow("{\"id\": 1, \"disk\": -2, \"kind\": \"vanish\", \"durationMs\": 5}", "the disk must be 0 or more")]
+    public void HandEditedValuesTheCommandLineWouldRefuse_AreRefusedAtLoad(string fault, string why)
+    {
+        // Found by a hostile review: such a file was applied as written (a rate of 7, a range ending below its start).
+        using var tmp = new TempFolder();
+        File.WriteAllText(FaultSet.PathIn(tmp.Path), $"{{\"faults\": [{fault}]}}");
+        var error = Assert.ThrowsExactly<IOException>(() => FaultSet.Load(tmp.Path));
+        StringAssert.Contains(error.Message, FaultSet.PathIn(tmp.Path));
+        StringAssert.Contains(error.Message, why);
+    }
+
+    [TestMethod]
+    public void ADuplicateIdIsRefusedAtLoad()
+    {
+        using var tmp = new TempFolder();
+        File.WriteAllText(FaultSet.PathIn(tmp.Path), "{\"faults\": [{\"id\": 3, \"kind\": \"corrupt\"}, {\"id\": 3, \"kind\": \"slow\", \"latencyMs\": 1}]}");
+        StringAssert.Contains(Assert.ThrowsExactly<IOException>(() => FaultSet.Load(tmp.Path)).Message, "its id is used twice");
+    }
+
+    [TestMethod]
     public void DamagedFiles_FailWithOneLineNamingTheFile()
     {
         using var tmp = new TempFolder();

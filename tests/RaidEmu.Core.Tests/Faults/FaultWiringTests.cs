@@ -116,6 +116,25 @@ public sealed class FaultWiringTests
 
     private static IBlockDevice Member(RaidArray array, int devNumber) => array.Members.Single(m => m.DevNumber == devNumber).Device;
 
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void AFlakyDisk_IsNotLeftOutOfAssemblyForOneBadRead(int seed)
+    {
+        // Found by a hostile review: one failed metadata read left the member out, so an older member could carry
+        // the array and writes acknowledged there were lost when the newer one came back.
+        using var tmp = new TempFolder();
+        string dir = Create(tmp);
+        var saved = new FaultSet();
+        saved.Add(new Fault { Disk = 0, Kind = FaultKind.Flaky, Rate = 0.5, Seed = seed });
+        saved.Save(dir);
+
+        using var array = ArrayFolder.Open(dir, inspect: true);
+        Assert.IsEmpty(array.LeftOut, string.Join("; ", array.LeftOut.Select(l => l.Reason)));
+        Assert.AreEqual(MemberState.InSync, array.Members.Single(m => m.DevNumber == 0).State);
+    }
+
     private static string Create(TempFolder tmp)
     {
         string dir = tmp.Combine("r5");

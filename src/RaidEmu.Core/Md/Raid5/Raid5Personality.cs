@@ -254,6 +254,13 @@ internal sealed unsafe class Raid5Personality : Personality
         int width = hi - lo;
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
         var down = DownSlots(slots, memberBase + lo, memberBase + hi);
+        if (down.Count > 1 && width > MemberIo.BlockBytes)
+        {
+            // Bad blocks of two members may lie in different 4 KiB blocks of this window: each block on its own
+            // still has its redundancy, so the write is planned block by block.
+            return WriteBlockByBlock(stripe, lo, hi, written, buffers);
+        }
+
         int unreadable = down.Count == 1 ? down[0] : -1;
         int missingData = unreadable >= 0 && unreadable != parity ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
         var plan = StripePlan.ForDegraded(new StripeWrite(lo, hi, written)
@@ -320,6 +327,38 @@ internal sealed unsafe class Raid5Personality : Personality
         }
 
         Io.ThrowIfFailed();
+        return true;
+    }
+
+    private bool WriteBlockByBlock(long stripe, int lo, int hi, ColumnRange[] written, SegmentBuffers buffers)
+    {
+        const int Block = MemberIo.BlockBytes;
+        var part = new ColumnRange[_dataDisks];
+        for (int from = lo; from < hi; from = ((from / Block) + 1) * Block)
+        {
+            int to = Math.Min(hi, ((from / Block) + 1) * Block);
+            int partLo = to;
+            int partHi = from;
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                part[k] = new ColumnRange(Math.Max(written[k].From, from), Math.Min(written[k].To, to));
+                if (!part[k].IsEmpty)
+                {
+                    partLo = Math.Min(partLo, part[k].From);
+                    partHi = Math.Max(partHi, part[k].To);
+                }
+                else
+                {
+                    part[k] = ColumnRange.None;
+                }
+            }
+
+            if (partLo < partHi)
+            {
+                WriteSegment(stripe, partLo, partHi, part, buffers.Skip(partLo - lo));
+            }
+        }
+
         return true;
     }
 

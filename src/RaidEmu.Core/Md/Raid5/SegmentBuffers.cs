@@ -21,6 +21,18 @@ internal readonly unsafe struct SegmentBuffers
         _skew = lo - rel;
     }
 
+    private SegmentBuffers(byte* scratch, int segment, byte* request, long chunk, long skew)
+    {
+        _scratch = scratch;
+        _segment = segment;
+        _request = request;
+        _chunk = chunk;
+        _skew = skew;
+    }
+
+    /// <summary>The same buffers for a window starting <paramref name="bytes"/> further into the chunk.</summary>
+    public SegmentBuffers Skip(int bytes) => new(_scratch + bytes, _segment, _request, _chunk, _skew + bytes);
+
     /// <summary>Scratch for <paramref name="slot"/>'s column, starting at the window's first byte.</summary>
     public byte* Column(int slot) => _scratch + (slot * _segment);
 
