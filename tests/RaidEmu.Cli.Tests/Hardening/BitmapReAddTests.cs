@@ -12,15 +12,7 @@ public sealed class BitmapReAddTests
     public void A_re_add_by_bitmap_says_so_in_one_line()
     {
         using var tmp = new TempFolder();
-        string array = tmp.Combine("a");
-        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "8M", "--bitmap", "internal", "--bitmap-chunk", "256K", "--assume-clean").Ok();
-        Cli.Run("fail", array, "--disk", "1").Ok();
-        Cli.Run("remove", array, "--disk", "1").Ok();
-        string old = tmp.Combine("old.img");
-        File.Move(Path.Combine(array, "disk1.img.removed"), old);
-        string data = tmp.Combine("data");
-        File.WriteAllBytes(data, RandomNumberGenerator.GetBytes(512 * 1024));
-        Cli.Run("write", array, "--input", data).Ok();
+        var (array, old) = MirrorMissingAWrite(tmp, 512 * 1024);
 
         string[] lines = Cli.Run("add", array, "--file", old).Ok().Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.AreEqual(1, lines.Length, string.Join(" | ", lines));
@@ -33,15 +25,7 @@ public sealed class BitmapReAddTests
     public void A_member_older_than_a_full_rebuild_of_its_slot_is_rebuilt_in_full()
     {
         using var tmp = new TempFolder();
-        string array = tmp.Combine("a");
-        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "8M", "--bitmap", "internal", "--bitmap-chunk", "256K", "--assume-clean").Ok();
-        Cli.Run("fail", array, "--disk", "1").Ok();
-        Cli.Run("remove", array, "--disk", "1").Ok();
-        string old = tmp.Combine("old.img");
-        File.Move(Path.Combine(array, "disk1.img.removed"), old);
-        string data = tmp.Combine("data");
-        File.WriteAllBytes(data, RandomNumberGenerator.GetBytes(1024 * 1024));
-        Cli.Run("write", array, "--input", data).Ok();
+        var (array, old) = MirrorMissingAWrite(tmp, 1024 * 1024);
 
         // A fresh disk is rebuilt in full into the slot and the bits of that write clear once the array is whole.
         Cli.Run("add", array).Ok();
@@ -84,6 +68,21 @@ public sealed class BitmapReAddTests
         Assert.IsFalse(Cli.Run("add", array, "--file", partial).Ok().Out.Contains("only the", StringComparison.Ordinal));
         Cli.Run("rebuild", array).Ok();
         Assert.AreEqual(0, Mismatches(array));
+    }
+
+    /// <summary>A bitmap RAID 1 whose disk 1 was failed and taken out (its file now <c>old</c>) before a write of <paramref name="bytes"/>.</summary>
+    private static (string Array, string Old) MirrorMissingAWrite(TempFolder tmp, int bytes)
+    {
+        string array = tmp.Combine("a");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "8M", "--bitmap", "internal", "--bitmap-chunk", "256K", "--assume-clean").Ok();
+        Cli.Run("fail", array, "--disk", "1").Ok();
+        Cli.Run("remove", array, "--disk", "1").Ok();
+        string old = tmp.Combine("old.img");
+        File.Move(Path.Combine(array, "disk1.img.removed"), old);
+        string data = tmp.Combine("data");
+        File.WriteAllBytes(data, RandomNumberGenerator.GetBytes(bytes));
+        Cli.Run("write", array, "--input", data).Ok();
+        return (array, old);
     }
 
     private static long Mismatches(string array) =>
