@@ -24,4 +24,8 @@ internal sealed record ExamineReport(
     ulong Events,
     string State,
     object Role,
-    string ArrayState);
+    string ArrayState,
+    IntegrityReport? Integrity = null);
+
+/// <summary>The member's checksum sidecar, when it has one.</summary>
+internal sealed record IntegrityReport(string File, string? Algorithm, int? BlockBytes, long? Blocks, long? FailedBlocks, string? Problem);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Mdadm;
@@ -43,7 +44,7 @@ internal static partial class StatusCommand
                 MemberState.Stale => "none",
                 _ => "faulty",
             };
-            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events));
+            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events, m.Integrity?.FailedBlocks));
         }
 
         var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
@@ -80,7 +81,8 @@ internal static partial class StatusCommand
             [.. array.LeftOut.Select(l => new LeftOutReport(Path.GetFileName(l.Path), l.Reason))],
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
-                : null);
+                : null,
+            array.Members.Select(m => m.Integrity).FirstOrDefault(i => i != null) is { } integrity ? BlockTags.Name(integrity.Algorithm) : null);
     }
 
     private static SavingReport? LastSaving(string folder)
@@ -134,6 +136,12 @@ internal static partial class StatusCommand
                 CommandContext.Current.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"            last {saved.Kind} copied {Sizes.Human(saved.SyncedBytes)} and skipped {Sizes.Human(saved.SkippedBytes)} clean in the bitmap ({(total == 0 ? 0 : 100.0 * saved.SkippedBytes / total):0.#}% saved)"));
             }
+        }
+
+        if (r.Integrity != null)
+        {
+            var failures = r.Members.Where(m => m.ChecksumFailures != null).Select(m => $"disk {m.Disk} {m.ChecksumFailures}");
+            CommandContext.Current.Out.WriteLine($"integrity:  {r.Integrity} per 4 KiB block; blocks that failed their checksum: {string.Join(", ", failures)}");
         }
 
         if (r.Recovery != null)

@@ -20,7 +20,8 @@ internal sealed record StatusReport(
     string? Problem,
     string Power,
     IReadOnlyList<LeftOutReport> LeftOut,
-    BitmapReport? Bitmap = null);
+    BitmapReport? Bitmap = null,
+    string? Integrity = null);
 
 /// <summary>The write-intent bitmap, and what the last resync or recovery saved thanks to it.</summary>
 internal sealed record BitmapReport(long ChunkBytes, long DirtyChunks, long Chunks, ulong EventsCleared, SavingReport? LastSync);
@@ -32,7 +33,7 @@ internal sealed record SavingReport(string Kind, long SyncedBytes, long SkippedB
 internal sealed record LeftOutReport(string File, string Reason);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
-internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events);
+internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events, long? ChecksumFailures = null);
 
 /// <summary>Progress of a pending recovery or resync.</summary>
 internal sealed record RangeReport(long OffsetBytes, long TotalBytes);

@@ -50,6 +50,10 @@ public sealed class CreateOptions : ArrayOptions
     [Option("delay", HelpText = "Seconds between the bitmap daemon's sweeps, which clear bits 2-3 sweeps after the last write (default 5, as md).")]
     public int? Delay { get; set; }
 
+    /// <summary>Per-block checksums.</summary>
+    [Option("integrity", HelpText = "A checksum for every 4 KiB block of each member, in a diskN.img.integrity file beside it, verified on every read so silent corruption is repaired from redundancy: none (default: members exactly as md's), xxh3 or crc32c.")]
+    public string? Integrity { get; set; }
+
     /// <summary>Skip the initial sync.</summary>
     [Option("assume-clean", HelpText = "Skip the initial sync: the new, zeroed members are already consistent.")]
     public bool AssumeClean { get; set; }

@@ -27,6 +27,7 @@ public sealed class IntegrityDevice : IBlockDevice
     private readonly Lock _headerGate = new();
     private IntegrityHeader _header;
     private long _failedBlocks;
+    private long _failedBlocksSaved;
 
     private IntegrityDevice(IBlockDevice inner, SafeFileHandle sidecar, string sidecarPath, IntegrityHeader header)
     {
@@ -34,6 +35,8 @@ public sealed class IntegrityDevice : IBlockDevice
         _sidecar = sidecar;
         SidecarPath = sidecarPath;
         _header = header;
+        _failedBlocks = header.FailedBlocks;
+        _failedBlocksSaved = header.FailedBlocks;
         _journal = new IntegrityJournal(header.JournalBytes);
     }
 
@@ -52,7 +55,7 @@ public sealed class IntegrityDevice : IBlockDevice
     /// <summary>Blocks covered by tags.</summary>
     public long Blocks => _header.Blocks;
 
-    /// <summary>Blocks whose read failed their checksum since the device was opened.</summary>
+    /// <summary>Blocks whose read failed their checksum over the member's life (the sidecar keeps the count at each flush).</summary>
     public long FailedBlocks => Interlocked.Read(ref _failedBlocks);
 
     /// <summary>Blocks whose tag the open set from the journal after an unclean stop (old or new bytes), or re-tagged when torn.</summary>
@@ -157,10 +160,7 @@ public sealed class IntegrityDevice : IBlockDevice
     /// <summary>Gives the tags to <paramref name="memberUuid"/> (a new member's UUID is chosen after its device exists).</summary>
     public void Bind(Guid memberUuid)
     {
-        lock (_headerGate)
-        {
-            WriteHeader(_header with { MemberUuid = memberUuid });
-        }
+        SaveHeader(_header with { MemberUuid = memberUuid });
 
         RandomAccess.FlushToDisk(_sidecar);
     }
@@ -264,13 +264,9 @@ public sealed class IntegrityDevice : IBlockDevice
         {
             _inner.Flush();
             RandomAccess.FlushToDisk(_sidecar);
-            if (_journal.Used > 0)
+            if (_journal.Used > 0 || FailedBlocks != _failedBlocksSaved)
             {
-                lock (_headerGate)
-                {
-                    WriteHeader(_header with { Generation = _header.Generation + 1 });
-                }
-
+                SaveHeader(_header with { Generation = _header.Generation + 1 });
                 _journal.Reset();
             }
         }
@@ -283,6 +279,21 @@ public sealed class IntegrityDevice : IBlockDevice
     /// <inheritdoc />
     public void Dispose()
     {
+        if (FailedBlocks != _failedBlocksSaved && !_sidecar.IsClosed)
+        {
+            // Best effort: the count is not worth failing a stop over.
+            try
+            {
+                SaveHeader(_header);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
         _inner.Dispose();
         _sidecar.Dispose();
         _flushGate.Dispose();
@@ -477,6 +488,17 @@ public sealed class IntegrityDevice : IBlockDevice
             }
 
             RandomAccess.Write(_sidecar, tags.AsSpan(0, count * tagBytes), TagOffset(first));
+        }
+    }
+
+    /// <summary>Writes <paramref name="header"/> with the current failure count.</summary>
+    private void SaveHeader(IntegrityHeader header)
+    {
+        lock (_headerGate)
+        {
+            long failed = FailedBlocks;
+            WriteHeader(header with { FailedBlocks = failed });
+            _failedBlocksSaved = failed;
         }
     }
 

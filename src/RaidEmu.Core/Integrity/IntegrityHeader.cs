@@ -20,7 +20,7 @@ public sealed record IntegrityHeader
     public const long DefaultJournalBytes = 1024 * 1024;
 
     // Bytes 0..ChecksummedBytes are covered by the CRC-32C stored right after them.
-    private const int ChecksummedBytes = 88;
+    private const int ChecksummedBytes = 96;
 
     private static ReadOnlySpan<byte> Magic => "RDEMINTG"u8;
 
@@ -41,6 +41,9 @@ public sealed record IntegrityHeader
 
     /// <summary>Journal records of this generation describe writes not yet flushed; older ones are spent.</summary>
     public ulong Generation { get; init; }
+
+    /// <summary>Blocks found failing their checksum on read over the member's life (kept at each flush).</summary>
+    public long FailedBlocks { get; init; }
 
     /// <summary>Bytes of one tag.</summary>
     public int TagBytes => BlockTags.TagBytes(Algorithm);
@@ -70,6 +73,7 @@ public sealed record IntegrityHeader
         BinaryPrimitives.WriteInt64LittleEndian(block[64..], JournalBytes);
         BinaryPrimitives.WriteInt64LittleEndian(block[72..], TagsOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(block[80..], Generation);
+        BinaryPrimitives.WriteInt64LittleEndian(block[88..], FailedBlocks);
         BinaryPrimitives.WriteUInt32LittleEndian(block[ChecksummedBytes..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, block[..ChecksummedBytes]));
     }
 
@@ -110,8 +114,9 @@ public sealed record IntegrityHeader
             Blocks = BinaryPrimitives.ReadInt64LittleEndian(block[48..]),
             JournalBytes = BinaryPrimitives.ReadInt64LittleEndian(block[64..]),
             Generation = BinaryPrimitives.ReadUInt64LittleEndian(block[80..]),
+            FailedBlocks = BinaryPrimitives.ReadInt64LittleEndian(block[88..]),
         };
-        if (header.DataOffset < 0 || header.Blocks < 0 || header.JournalBytes < IntegrityJournal.MinBytes
+        if (header.DataOffset < 0 || header.Blocks < 0 || header.FailedBlocks < 0 || header.JournalBytes < IntegrityJournal.MinBytes
             || BinaryPrimitives.ReadInt64LittleEndian(block[56..]) != JournalOffset
             || BinaryPrimitives.ReadInt64LittleEndian(block[72..]) != header.TagsOffset)
         {

@@ -1,4 +1,5 @@
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Metadata;
 
 namespace RaidEmu.Core.Md;
@@ -67,6 +68,9 @@ public sealed class Member
 
     /// <summary>Sectors recorded bad on this member (its bad-block log).</summary>
     public BadBlockList BadBlocks { get; } = new();
+
+    /// <summary>The member's checksums, when the array keeps them (<c>create --integrity</c>).</summary>
+    public IntegrityDevice? Integrity => Device as IntegrityDevice;
 
     internal IBlockDevice Device { get; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Metadata;
 
@@ -62,13 +63,21 @@ public static partial class ArrayFolder
         var sources = new List<MemberSource>();
         try
         {
+            if (options.Integrity != IntegrityAlgorithm.None)
+            {
+                IntegrityFolder.Save(folder, options.Integrity);
+            }
+
             for (int i = 0; i < count; i++)
             {
                 string path = MemberPath(folder, i);
                 sources.Add(new MemberSource(FileBlockDevice.Create(path, diskBytes, sparse: sparse), path));
+                sources[i] = sources[i] with { Device = NewIntegrity(options.Integrity, sources[i].Device, path, ArrayCreateOptions.DataOffsetBytes) };
             }
 
-            return ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
+            var array = ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
+            BindIntegrity(array.Members);
+            return array;
         }
         catch
         {
@@ -77,6 +86,8 @@ public static partial class ArrayFolder
                 source.Device.Dispose();
                 File.Delete(source.Path!);
             }
+
+            DeleteIntegrity(folder, sources.Select(s => s.Path!));
 
             File.Delete(EventLogPath(folder));
             if (madeFolder && !Directory.EnumerateFileSystemEntries(folder).Any())
@@ -109,6 +120,7 @@ public static partial class ArrayFolder
 
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
+        var integrity = IntegrityFolder.Load(folder);
         try
         {
             foreach (string file in files)
@@ -125,7 +137,18 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                sources.Add(new MemberSource(wrap?.Invoke(device) ?? device, file));
+                var member = wrap?.Invoke(device) ?? device;
+                try
+                {
+                    member = OpenIntegrity(integrity, member, device, file, inspect);
+                }
+                catch
+                {
+                    member.Dispose();
+                    throw;
+                }
+
+                sources.Add(new MemberSource(member, file));
             }
 
             return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
@@ -168,7 +191,8 @@ public static partial class ArrayFolder
         int devNumber = array.NextDevNumber();
         string path = FreeMemberPath(folder, devNumber);
 
-        FileBlockDevice device;
+        IBlockDevice device;
+        File.Delete(IntegrityFiles.SidecarPath(path));
         if (file == null)
         {
             long size = array.Members.Max(m => m.Device.Length);
@@ -182,7 +206,12 @@ public static partial class ArrayFolder
 
         try
         {
-            return array.Add(device, path, devNumber);
+            device = file == null
+                ? NewIntegrity(IntegrityFolder.Load(folder), device, path, array.Geometry.DataOffsetBytes)
+                : AdoptIntegrity(folder, device, path, file, null, array.Geometry.DataOffsetBytes);
+            var member = array.Add(device, path, devNumber);
+            BindIntegrity([member]);
+            return member;
         }
         catch
         {
@@ -190,10 +219,12 @@ public static partial class ArrayFolder
             if (file == null)
             {
                 File.Delete(path);
+                File.Delete(IntegrityFiles.SidecarPath(path));
             }
             else
             {
                 File.Move(path, file);
+                MoveIntegrity(path, file);
             }
 
             throw;
@@ -231,10 +262,11 @@ public static partial class ArrayFolder
             File.Move(file, path);
         }
 
-        var device = FileBlockDevice.Open(path);
+        IBlockDevice device = FileBlockDevice.Open(path);
         Member? member = null;
         try
         {
+            device = AdoptIntegrity(folder, device, path, file, former.DeviceUuid, array.Geometry.DataOffsetBytes);
             member = array.ReAdd(device, path, former);
             return member;
         }
@@ -246,6 +278,7 @@ public static partial class ArrayFolder
                 if (moved)
                 {
                     File.Move(path, file);
+                    MoveIntegrity(path, file);
                 }
             }
         }
@@ -276,6 +309,7 @@ public static partial class ArrayFolder
         if (member.Path != null && File.Exists(member.Path))
         {
             File.Move(member.Path, member.Path + RemovedSuffix, overwrite: true);
+            MoveIntegrity(member.Path, member.Path + RemovedSuffix);
         }
 
         return member;

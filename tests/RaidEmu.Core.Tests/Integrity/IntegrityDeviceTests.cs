@@ -300,7 +300,7 @@ public sealed class IntegrityDeviceTests
 
     private static void RewriteHeaderChecksum(byte[] bytes) =>
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(
-            bytes.AsSpan(88), System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, bytes.AsSpan(0, 88)));
+            bytes.AsSpan(96), System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, bytes.AsSpan(0, 96)));
 
     private static byte[] Pattern(int length, int seed)
     {
