@@ -16,8 +16,8 @@ public sealed record IntegrityHeader
     /// <summary>The only format version this build reads and writes.</summary>
     public const int CurrentVersion = 1;
 
-    /// <summary>Journal bytes in a new sidecar: room for 256 MiB of writes between flushes.</summary>
-    public const long DefaultJournalBytes = 1024 * 1024;
+    /// <summary>Journal bytes in a new sidecar (sparse until used): room for about 3.6 GiB of 64 KiB writes between flushes before a flush is forced.</summary>
+    public const long DefaultJournalBytes = 16 * 1024 * 1024;
 
     // Bytes 0..ChecksummedBytes are covered by the CRC-32C stored right after them.
     private const int ChecksummedBytes = 96;

@@ -88,28 +88,30 @@ internal sealed class IntegrityJournal
     /// </summary>
     public static List<(long FirstBlock, int Blocks, byte[] Tags)> Read(SafeFileHandle sidecar, IntegrityHeader header)
     {
-        var ring = new byte[header.JournalBytes];
-        RandomAccess.Read(sidecar, ring, IntegrityHeader.JournalOffset);
         var records = new List<(long, int, byte[])>();
-        int at = 0;
-        while (at + RecordHeaderBytes <= ring.Length)
+        var head = new byte[RecordHeaderBytes];
+        long at = 0;
+        while (at + RecordHeaderBytes <= header.JournalBytes)
         {
-            var record = ring.AsSpan(at);
-            int blocks = BinaryPrimitives.ReadInt32LittleEndian(record[4..]);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(record) != RecordMagic || blocks <= 0
-                || BinaryPrimitives.ReadUInt64LittleEndian(record[8..]) != header.Generation)
+            // Record by record: after a clean stop the first header read already ends the scan.
+            RandomAccess.Read(sidecar, head, IntegrityHeader.JournalOffset + at);
+            int blocks = BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(4));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(head) != RecordMagic || blocks <= 0
+                || BinaryPrimitives.ReadUInt64LittleEndian(head.AsSpan(8)) != header.Generation
+                || at + RecordBytes(blocks, header.TagBytes) > header.JournalBytes)
             {
                 break;
             }
 
-            int tagsLength = blocks * 2 * header.TagBytes;
-            if (RecordHeaderBytes + tagsLength > record.Length
-                || BinaryPrimitives.ReadUInt32LittleEndian(record[24..]) != Checksum(record, tagsLength))
+            var record = new byte[RecordHeaderBytes + (blocks * 2 * header.TagBytes)];
+            RandomAccess.Read(sidecar, record, IntegrityHeader.JournalOffset + at);
+            int tagsLength = record.Length - RecordHeaderBytes;
+            if (BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(24)) != Checksum(record, tagsLength))
             {
                 break;
             }
 
-            records.Add((BinaryPrimitives.ReadInt64LittleEndian(record[16..]), blocks, record.Slice(RecordHeaderBytes, tagsLength).ToArray()));
+            records.Add((BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(16)), blocks, record[RecordHeaderBytes..]));
             at += RecordBytes(blocks, header.TagBytes);
         }
 
