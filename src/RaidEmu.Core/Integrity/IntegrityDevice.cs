@@ -452,8 +452,16 @@ public sealed class IntegrityDevice : IBlockDevice
             {
                 _inner.Read(BlockStart(firstBlock + i), block);
                 ulong actual = Tag(block);
-                if (actual != BlockTags.Get(tags, blocks + i, tagBytes) && actual != BlockTags.Get(tags, i, tagBytes))
+                ulong old = BlockTags.Get(tags, i, tagBytes);
+                ulong written = BlockTags.Get(tags, blocks + i, tagBytes);
+                if (actual != written && actual != old)
                 {
+                    // A block that failed its checksum before the write (old tag kept) stays flagged.
+                    if (old == written)
+                    {
+                        continue;
+                    }
+
                     RetaggedTornBlocks++;
                 }
 
