@@ -69,6 +69,10 @@ public sealed class IntegrityTests
 
         var disk = StoryTests.Member(StoryTests.Status(array), 1);
         Assert.IsTrue(disk.GetProperty("checksumFailures").GetInt64() >= 1, disk.ToString());
+        Assert.AreEqual("in_sync", disk.GetProperty("state").GetString(), "md's read-error path rewrote the block and kept the member");
+        Assert.IsTrue(disk.GetProperty("correctedChecksumErrors").GetInt32() >= 1, disk.ToString());
+        var events = JsonDocument.Parse(Cli.Run("events", array, "--json").Ok().Out).RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        CollectionAssert.Contains(events, "ChecksumErrorCorrected");
     }
 
     [TestMethod]

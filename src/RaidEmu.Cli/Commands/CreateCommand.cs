@@ -1,5 +1,6 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
+using RaidEmu.Core.Devices.Timing;
 using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
@@ -58,6 +59,7 @@ internal static class CreateCommand
             Check(() => BitmapPlanner.CheckChunk(bc, component, diskBytes), "--bitmap-chunk");
         }
 
+        var timing = o.Profile == null ? null : Checked(() => TimingProfile.Named(o.Profile), "--profile");
         if (o.Delay is < 1)
         {
             throw new UsageException($"--delay must be at least 1 second, not {o.Delay}");
@@ -79,7 +81,8 @@ internal static class CreateCommand
             BitmapDelaySeconds = o.Delay ?? ArrayCreateOptions.Default.BitmapDelaySeconds,
         };
         using var array = ArrayFolder.Create(o.Array, options, diskBytes, o.Spares, sparse: o.Sparse);
-        CommandContext.Current.Out.WriteLine($"created {Describe(array)} in {o.Array}");
+        timing?.Save(o.Array);
+        CommandContext.Current.Out.WriteLine($"created {Describe(array)} in {o.Array}{(timing != null ? $", disk timing profile {timing.Profile}" : "")}");
         if (!o.AssumeClean)
         {
             ProgressView.Run("initial sync", array.Geometry.ComponentBytes, p => array.RunSync(p));
@@ -102,11 +105,14 @@ internal static class CreateCommand
     }
 
     /// <summary>Runs one of Core's rules, naming the flag the refused value came from.</summary>
-    private static void Check(Action rule, string flag)
+    private static void Check(Action rule, string flag) => Checked(() => { rule(); return 0; }, flag);
+
+    /// <summary>Runs one of Core's parsers, naming the flag the refused value came from.</summary>
+    private static T Checked<T>(Func<T> rule, string flag)
     {
         try
         {
-            rule();
+            return rule();
         }
         catch (ArgumentException ex)
         {

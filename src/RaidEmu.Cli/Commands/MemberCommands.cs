@@ -40,6 +40,11 @@ internal static class MemberCommands
     public static int Add(AddOptions o)
     {
         string? file = o.File == null ? null : CommandContext.Current.Path(o.File);
+        if (file != null && Directory.Exists(file))
+        {
+            throw new UsageException($"{o.File} is a directory, not a member file");
+        }
+
         if (file != null && !File.Exists(file))
         {
             throw new UsageException($"{o.File} does not exist");
@@ -49,7 +54,10 @@ internal static class MemberCommands
         var member = ArrayFolder.AddMember(handle.Folder, handle.Array, file, o.Force);
         if (member.BitmapRecovery)
         {
-            CommandContext.Current.Out.WriteLine($"disk {member.DevNumber} re-added to slot {member.Slot}: only the {handle.Array.BitmapDirtyChunks} chunks the bitmap marks are recovered");
+            CommandContext.Current.Out.WriteLine(handle.Live
+                ? $"disk {member.DevNumber} re-added to slot {member.Slot}: only the {handle.Array.BitmapDirtyChunks} chunks the bitmap marks are recovered, in the background"
+                : $"disk {member.DevNumber} re-added to slot {member.Slot}: only the {handle.Array.BitmapDirtyChunks} chunks the bitmap marks are recovered; run 'raidemu rebuild {o.Array}' to recover them");
+            return 0;
         }
 
         CommandContext.Current.Out.WriteLine(member.State == MemberState.Spare

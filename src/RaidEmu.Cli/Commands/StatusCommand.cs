@@ -44,7 +44,7 @@ internal static partial class StatusCommand
                 MemberState.Stale => "none",
                 _ => "faulty",
             };
-            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events, m.Integrity?.FailedBlocks));
+            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events, m.Integrity?.FailedBlocks, m.Integrity == null ? null : m.CorrectedChecksumErrors));
         }
 
         var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
@@ -140,7 +140,7 @@ internal static partial class StatusCommand
 
         if (r.Integrity != null)
         {
-            var failures = r.Members.Where(m => m.ChecksumFailures != null).Select(m => $"disk {m.Disk} {m.ChecksumFailures}");
+            var failures = r.Members.Where(m => m.ChecksumFailures != null).Select(m => $"disk {m.Disk} {m.ChecksumFailures} ({m.CorrectedChecksumErrors} corrected)");
             CommandContext.Current.Out.WriteLine($"integrity:  {r.Integrity} per 4 KiB block; blocks that failed their checksum: {string.Join(", ", failures)}");
         }
 

@@ -33,7 +33,7 @@ internal sealed record SavingReport(string Kind, long SyncedBytes, long SkippedB
 internal sealed record LeftOutReport(string File, string Reason);
 
 /// <summary>One member (or empty slot) in a status report.</summary>
-internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events, long? ChecksumFailures = null);
+internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events, long? ChecksumFailures = null, int? CorrectedChecksumErrors = null);
 
 /// <summary>Progress of a pending recovery or resync.</summary>
 internal sealed record RangeReport(long OffsetBytes, long TotalBytes);

@@ -46,6 +46,9 @@ public sealed record Fault
     /// <summary>Fail-after: bytes written before the member fails for good.</summary>
     public long? AfterBytes { get; init; }
 
+    /// <summary>Fail-after: the count has run out and the member is gone for good; null until then.</summary>
+    public bool? Tripped { get; init; }
+
     /// <summary>Seed of every random choice the fault makes (flipped bits, jitter, flaky draws).</summary>
     public long Seed { get; init; }
 

@@ -35,6 +35,12 @@ public sealed class FaultSet
     /// <summary>Raised after every change, outside the set's lock.</summary>
     public event EventHandler? Changed;
 
+    /// <summary>
+    /// Raised when a vanished member's window ends and its fault is removed from the set, outside the set's lock:
+    /// a serving host re-adds the member then.
+    /// </summary>
+    public event EventHandler<FaultEventArgs>? Returned;
+
     /// <summary>The path of <see cref="FileName"/> in <paramref name="folder"/>.</summary>
     public static string PathIn(string folder) => Path.Combine(folder, FileName);
 
@@ -104,10 +110,26 @@ public sealed class FaultSet
     public bool Replace(int id, params Fault[] replacements)
     {
         ArgumentNullException.ThrowIfNull(replacements);
+        return Update(id, _ => replacements);
+    }
+
+    /// <summary>
+    /// Replaces the fault with <paramref name="id"/> by what <paramref name="change"/> makes of its current value
+    /// (none removes it), under the set's lock so concurrent changes never undo each other; false when absent
+    /// or when <paramref name="change"/> returns null (no change).
+    /// </summary>
+    public bool Update(int id, Func<Fault, IReadOnlyList<Fault>?> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
         lock (_lock)
         {
             int at = Array.FindIndex(_faults, f => f.Id == id);
             if (at < 0)
+            {
+                return false;
+            }
+
+            if (change(_faults[at]) is not { } replacements)
             {
                 return false;
             }
@@ -118,6 +140,18 @@ public sealed class FaultSet
         }
 
         Changed?.Invoke(this, EventArgs.Empty);
+        return true;
+    }
+
+    /// <summary>Removes the spent vanish fault <paramref name="fault"/> and raises <see cref="Returned"/>; false when another caller did.</summary>
+    internal bool Return(Fault fault)
+    {
+        if (Remove(f => f.Id == fault.Id).Count == 0)
+        {
+            return false;
+        }
+
+        Returned?.Invoke(this, new FaultEventArgs(fault));
         return true;
     }
 

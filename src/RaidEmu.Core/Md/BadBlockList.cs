@@ -17,6 +17,7 @@ public sealed class BadBlockList
     private readonly Lock _lock = new();
     private readonly List<BadBlock> _runs = [];
     private long _version;
+    private volatile int _count;
 
     /// <summary>The runs, sorted and merged.</summary>
     public IReadOnlyList<BadBlock> Runs
@@ -99,6 +100,7 @@ public sealed class BadBlockList
 
             _runs.Clear();
             _runs.AddRange(merged);
+            _count = _runs.Count;
             Interlocked.Increment(ref _version);
             return true;
         }
@@ -134,6 +136,7 @@ public sealed class BadBlockList
 
             if (changed)
             {
+                _count = _runs.Count;
                 Interlocked.Increment(ref _version);
             }
 
@@ -144,6 +147,12 @@ public sealed class BadBlockList
     /// <summary>True when any sector of [sector, sector+count) is bad.</summary>
     public bool Overlaps(long sector, long count)
     {
+        // The data path asks this on every member read: an empty list answers without the lock.
+        if (_count == 0)
+        {
+            return false;
+        }
+
         long end = sector + count;
         lock (_lock)
         {
@@ -166,6 +175,7 @@ public sealed class BadBlockList
         lock (_lock)
         {
             _runs.Clear();
+            _count = 0;
         }
 
         foreach (var run in runs)

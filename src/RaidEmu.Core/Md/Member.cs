@@ -11,6 +11,9 @@ public sealed class Member
     private long _bytesWritten;
     private long _recoveryOffset;
     private int _correctedReadErrors;
+    private int _correctedChecksumErrors;
+    private long _pendingIo;
+    private long _readLatencyTicks;
 
     internal Member(int devNumber, IBlockDevice device, string? path, Guid deviceUuid)
     {
@@ -74,6 +77,24 @@ public sealed class Member
 
     internal IBlockDevice Device { get; }
 
+    /// <summary>
+    /// True when the member keeps a bad-block log, so a range it cannot write or repair is recorded instead of
+    /// failing the whole member (md's badblocks, absent when the superblock has no bblog).
+    /// </summary>
+    internal bool HasBadBlockLog { get; set; } = true;
+
+    /// <summary>
+    /// Ranges a read of this member has just failed on, in sectors of its data area: kept only while the failing
+    /// request is being served from redundancy and the range repaired, under that range's stripe lock.
+    /// </summary>
+    internal BadBlockList ReadErrors { get; } = new();
+
+    /// <summary>Member I/Os in flight (md's nr_pending), for read balancing.</summary>
+    internal long PendingIo => Interlocked.Read(ref _pendingIo);
+
+    /// <summary>Recent read service time, an average weighted to the last reads, in Stopwatch ticks.</summary>
+    internal long ReadLatencyTicks => Interlocked.Read(ref _readLatencyTicks);
+
     /// <summary>The superblock last read from or written to the member; null for a new one. Rewrites start from it.</summary>
     internal Superblock? OnDisk { get; set; }
 
@@ -87,10 +108,34 @@ public sealed class Member
     /// <summary>Counts one corrected read error; returns the new count.</summary>
     internal int CountCorrectedReadError() => Interlocked.Increment(ref _correctedReadErrors);
 
+    /// <summary>Read errors of <see cref="CorrectedReadErrors"/> that were checksum failures (silent corruption caught by <see cref="Integrity"/>), since the array started.</summary>
+    public int CorrectedChecksumErrors => Volatile.Read(ref _correctedChecksumErrors);
+
+    internal int CountCorrectedChecksumError() => Interlocked.Increment(ref _correctedChecksumErrors);
+
     /// <summary>Sets the count loaded from the superblock at assembly.</summary>
     internal void LoadCorrectedReadErrors(int count) => Volatile.Write(ref _correctedReadErrors, count);
 
     internal void CountRead(int bytes) => Interlocked.Add(ref _bytesRead, bytes);
 
+    /// <summary>True when the member holds current, readable data for member bytes [start, end).</summary>
+    internal bool CanServe(long start, long end) =>
+        CanRead(end) && !BadBlocks.Overlaps(start / 512, Sectors(start, end)) && !ReadErrors.Overlaps(start / 512, Sectors(start, end));
+
+    internal void BeginIo() => Interlocked.Increment(ref _pendingIo);
+
+    /// <summary>Ends an I/O; a read's service time feeds the average (1/8 weight, as a cheap low-pass filter).</summary>
+    internal void EndIo(long elapsedTicks, bool read)
+    {
+        Interlocked.Decrement(ref _pendingIo);
+        if (read)
+        {
+            long old = Interlocked.Read(ref _readLatencyTicks);
+            Interlocked.Exchange(ref _readLatencyTicks, old + ((elapsedTicks - old) / 8));
+        }
+    }
+
     internal void CountWrite(int bytes) => Interlocked.Add(ref _bytesWritten, bytes);
+
+    private static long Sectors(long start, long end) => Math.Max(1, ((end + 511) / 512) - (start / 512));
 }

@@ -1,14 +1,20 @@
+using System.Diagnostics;
 using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Core.Md;
 
 /// <summary>
 /// All a personality may touch of its array: the slot table, stripe locks, and reads and writes of member
-/// data areas. A member whose I/O fails is reported to the array, which marks it faulty; the personality
-/// never changes member state itself.
+/// data areas. Member errors get md's reactions here: a gone or hung device is reported to the array, which
+/// fails it; a range that cannot be read is handed back for the personality to serve from redundancy; a range
+/// that cannot be written is narrowed to 4 KiB blocks and recorded as bad. The personality never changes
+/// member state itself.
 /// </summary>
 internal sealed class MemberIo
 {
+    /// <summary>Bad-block granularity: md records and repairs whole 4 KiB pages.</summary>
+    internal const int BlockBytes = 4096;
+
     private readonly RaidArray _array;
 
     public MemberIo(RaidArray array)
@@ -33,33 +39,165 @@ internal sealed class MemberIo
     /// <summary>The error for an operation the remaining members cannot serve.</summary>
     public ArrayFailedException FailedError(string why) => _array.FailedError(why);
 
-    /// <summary>Reads member bytes of the data area; a failure marks the member faulty and asks the caller to retry.</summary>
+    /// <summary>The error for a read of bytes no member holds any more; the array keeps running.</summary>
+    public UnrecoverableReadException LostError(long memberOffset, int length) =>
+        new($"array '{_array.Name}': {length} bytes at member offset {memberOffset} cannot be read from any member (data lost)");
+
+    /// <summary>
+    /// Reads member bytes of the data area, retrying once (a flaky link). A gone or hung member is failed and
+    /// <see cref="MemberIoException"/> asks the caller to retry without it; a range that stays unreadable raises
+    /// <see cref="MemberReadErrorException"/> for the read-error path.
+    /// </summary>
     public void ReadMember(Member member, long memberOffset, Span<byte> destination)
     {
-        try
+        var error = TryRead(member, memberOffset, destination);
+        if (error == null)
         {
-            member.Device.Read(Geometry.DataOffsetBytes + memberOffset, destination);
-            member.CountRead(destination.Length);
+            return;
         }
-        catch (IOException ex) when (ex is not ArrayFailedException)
+
+        if (!FailsAtOnce(error))
         {
-            _array.FailFromIo(member, ex);
-            throw new MemberIoException(member, ex);
+            error = TryRead(member, memberOffset, destination);
+            if (error == null)
+            {
+                return;
+            }
         }
+
+        if (FailsAtOnce(error))
+        {
+            _array.FailFromIo(member, error);
+            throw new MemberIoException(member, error);
+        }
+
+        // A medium error names the failing bytes: only those are set aside and repaired, not the whole request.
+        if (error is MediumErrorException { Length: > 0 } medium)
+        {
+            long from = Math.Max(memberOffset, medium.Offset - Geometry.DataOffsetBytes);
+            long to = Math.Min(memberOffset + destination.Length, medium.Offset + medium.Length - Geometry.DataOffsetBytes);
+            if (from < to)
+            {
+                throw new MemberReadErrorException(member, from, (int)(to - from), error);
+            }
+        }
+
+        throw new MemberReadErrorException(member, memberOffset, destination.Length, error);
     }
 
     /// <summary>
-    /// Writes member bytes of the data area; a failure marks the member faulty and returns false. A full host
-    /// file system is no disk failure: it fails the whole request instead, and no member.
+    /// Writes member bytes of the data area; false when the member did not take all of them (it failed, or
+    /// blocks of the range were recorded bad). A full host file system is no disk failure: it fails the whole
+    /// request instead, and no member.
     /// </summary>
     /// <exception cref="HostFullException">The host file system has no room for the write.</exception>
     public bool WriteMember(Member member, long memberOffset, ReadOnlySpan<byte> source)
     {
+        var error = TryWrite(member, memberOffset, source);
+        if (error == null)
+        {
+            return true;
+        }
+
+        if (!FailsAtOnce(error) && error is not MediumErrorException && TryWrite(member, memberOffset, source) == null)
+        {
+            return true;
+        }
+
+        if (FailsAtOnce(error))
+        {
+            _array.FailFromIo(member, error);
+            return false;
+        }
+
+        // md's narrow_write_error: find which 4 KiB blocks the member cannot take and record only those.
+        var failed = WriteBlocks(member, memberOffset, source, verify: false, out var fatal);
+        if (fatal != null)
+        {
+            _array.FailFromIo(member, fatal);
+            return false;
+        }
+
+        return failed.Count == 0 || RecordBad(member, failed, memberOffset, source.Length, error, "write error");
+    }
+
+    /// <summary>
+    /// md's fix_read_error: rewrites <paramref name="good"/> (rebuilt from redundancy) over the member's failing
+    /// range block by block and reads each block back. Success counts a corrected read error; blocks that still
+    /// fail are recorded bad.
+    /// </summary>
+    public void Repair(Member member, long memberOffset, ReadOnlySpan<byte> good, IOException cause)
+    {
+        var failed = WriteBlocks(member, memberOffset, good, verify: true, out var fatal);
+        if (fatal != null)
+        {
+            _array.FailFromIo(member, fatal);
+        }
+        else if (failed.Count == 0)
+        {
+            if (cause is ChecksumMismatchException)
+            {
+                _array.NoteChecksumErrorCorrected(member, memberOffset, good.Length);
+            }
+
+            _array.NoteReadErrorCorrected(member, memberOffset, good.Length);
+        }
+        else
+        {
+            RecordBad(member, failed, memberOffset, good.Length, cause, "read error not repaired by a rewrite");
+        }
+    }
+
+    /// <summary>A read error no member could make up for: the caller gets EIO.</summary>
+    public void NoteUncorrectable(Member member, long memberOffset, int length) => _array.NoteReadErrorUncorrectable(member, memberOffset, length);
+
+    /// <summary>Records blocks that no read of any member could serve (a rebuild meeting an unreadable sector).</summary>
+    public void RecordLost(Member member, long memberOffset, int length, string why)
+    {
+        var (start, end) = AlignOut(memberOffset, length);
+        _array.RecordBadBlocks(member, [(start, (int)(end - start))], why, needsRedundancy: false);
+    }
+
+    /// <summary>The 4 KiB-aligned member range around [offset, offset+length), within the component.</summary>
+    public (long Start, long End) AlignOut(long offset, long length) =>
+        (offset / BlockBytes * BlockBytes, Math.Min(Geometry.ComponentBytes, (offset + length + BlockBytes - 1) / BlockBytes * BlockBytes));
+
+    /// <summary>True when the device is gone or hung (fail at once), or no I/O can be trusted (power cut).</summary>
+    private bool FailsAtOnce(IOException error) =>
+        error is DeviceGoneException or DeviceTimeoutException or HostFullException || HostFile.IsOutOfSpace(error) || _array.IsPoweredOff;
+
+    private static IOException? TryRead(Member member, long memberOffset, Span<byte> destination, long dataOffset)
+    {
+        long began = Stopwatch.GetTimestamp();
+        member.BeginIo();
+        try
+        {
+            member.Device.Read(dataOffset + memberOffset, destination);
+            member.CountRead(destination.Length);
+            return null;
+        }
+        catch (IOException ex) when (ex is not ArrayFailedException)
+        {
+            return ex;
+        }
+        finally
+        {
+            member.EndIo(Stopwatch.GetTimestamp() - began, read: true);
+        }
+    }
+
+    private IOException? TryRead(Member member, long memberOffset, Span<byte> destination) =>
+        TryRead(member, memberOffset, destination, Geometry.DataOffsetBytes);
+
+    private IOException? TryWrite(Member member, long memberOffset, ReadOnlySpan<byte> source)
+    {
+        member.BeginIo();
         try
         {
             member.Device.Write(Geometry.DataOffsetBytes + memberOffset, source);
             member.CountWrite(source.Length);
-            return true;
+            _array.NoteWritten(member, memberOffset, source.Length);
+            return null;
         }
         catch (HostFullException)
         {
@@ -68,8 +206,61 @@ internal sealed class MemberIo
         }
         catch (IOException ex)
         {
-            _array.FailFromIo(member, ex);
+            return ex;
+        }
+        finally
+        {
+            member.EndIo(0, read: false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the range again in 4 KiB-aligned pieces (optionally reading each back); returns the aligned blocks
+    /// that still fail. <paramref name="fatal"/> is set when the member turned out gone or hung.
+    /// </summary>
+    private List<(long Offset, int Length)> WriteBlocks(Member member, long memberOffset, ReadOnlySpan<byte> source, bool verify, out IOException? fatal)
+    {
+        fatal = null;
+        var failed = new List<(long, int)>();
+        Span<byte> check = stackalloc byte[BlockBytes];
+        long end = memberOffset + source.Length;
+        for (long at = memberOffset; at < end;)
+        {
+            long blockStart = at / BlockBytes * BlockBytes;
+            int n = (int)(Math.Min(blockStart + BlockBytes, end) - at);
+            var piece = source.Slice((int)(at - memberOffset), n);
+            var error = TryWrite(member, at, piece) ?? (verify ? TryRead(member, at, check[..n]) : null);
+            if (error != null)
+            {
+                if (FailsAtOnce(error))
+                {
+                    fatal = error;
+                    return failed;
+                }
+
+                failed.Add((blockStart, (int)(Math.Min(blockStart + BlockBytes, Geometry.ComponentBytes) - blockStart)));
+            }
+
+            at += n;
+        }
+
+        return failed;
+    }
+
+    /// <summary>
+    /// Records failing blocks as bad. A plain I/O error on every block of the range is a dead device rather than
+    /// a bad patch of medium, so it fails the member as before.
+    /// </summary>
+    private bool RecordBad(Member member, List<(long Offset, int Length)> failed, long memberOffset, int length, IOException cause, string why)
+    {
+        var (start, end) = AlignOut(memberOffset, length);
+        if (cause is not MediumErrorException && failed.Sum(b => (long)b.Length) >= end - start)
+        {
+            _array.FailFromIo(member, cause);
             return false;
         }
+
+        _array.RecordBadBlocks(member, failed, $"{why}: {cause.Message}", needsRedundancy: true);
+        return false;
     }
 }

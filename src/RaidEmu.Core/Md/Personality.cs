@@ -17,6 +17,9 @@ internal abstract class Personality : IDisposable
     // md counts scrub mismatches per 4 KiB page, in 512-byte sectors.
     internal const int PageBytes = 4096;
 
+    // Distinct member ranges one operation sets aside before giving up; each retry sets one more aside.
+    private const int MaxReadErrorsPerOperation = 64;
+
     private BufferPool? _buffers;
 
     protected Personality(MemberIo io)
@@ -52,22 +55,81 @@ internal abstract class Personality : IDisposable
     public void Dispose() => _buffers?.Dispose();
 
     /// <summary>
+    /// Rebuilds member bytes [offset, offset+destination.Length) of <paramref name="member"/> from the other members,
+    /// without reading it; false when they cannot (no redundancy for the range).
+    /// </summary>
+    protected abstract bool RebuildMemberRange(Member member, long offset, Span<byte> destination);
+
+    /// <summary>
     /// Runs <paramref name="attempt"/> until no member fails under it. A failed member has been marked faulty
     /// by then, so the next attempt sees the new slot table and reads around it; each retry loses a member,
-    /// so there are at most as many retries as slots.
+    /// so there are at most as many retries as slots. A member range that cannot be read is set aside for the
+    /// next attempt, which serves it from redundancy; once the operation is done, the range is rebuilt and
+    /// rewritten on the member (md's read-error path). Callers hold the lock of the unit the ranges lie in.
     /// </summary>
     protected TResult RetryOnMemberFailure<TState, TResult>(TState state, MemberAttempt<TState, TResult> attempt)
         where TState : allows ref struct
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        for (int tries = 0; ; tries++)
+        List<MemberReadErrorException>? errors = null;
+        try
         {
-            try
+            for (int tries = 0; ; tries++)
             {
-                return attempt(state);
+                try
+                {
+                    var result = attempt(state);
+                    if (errors != null)
+                    {
+                        RepairReadErrors(errors);
+                    }
+
+                    return result;
+                }
+                catch (MemberIoException) when (tries < Geometry.RaidDisks)
+                {
+                }
+                catch (MemberReadErrorException error) when (tries < MaxReadErrorsPerOperation)
+                {
+                    var (start, end) = Io.AlignOut(error.Offset, error.Length);
+                    error.Member.ReadErrors.Add(start / 512, (end - start) / 512);
+                    (errors ??= []).Add(error);
+                }
+                catch (UnrecoverableReadException)
+                {
+                    foreach (var e in errors ?? [])
+                    {
+                        Io.NoteUncorrectable(e.Member, e.Offset, e.Length);
+                    }
+
+                    throw;
+                }
             }
-            catch (MemberIoException) when (tries < Geometry.RaidDisks)
+        }
+        finally
+        {
+            foreach (var e in errors ?? [])
             {
+                var (start, end) = Io.AlignOut(e.Offset, e.Length);
+                e.Member.ReadErrors.Clear(start / 512, (end - start) / 512);
+            }
+        }
+    }
+
+    private void RepairReadErrors(List<MemberReadErrorException> errors)
+    {
+        foreach (var error in errors)
+        {
+            var (start, end) = Io.AlignOut(error.Offset, error.Length);
+            if (!error.Member.CanWrite)
+            {
+                continue;
+            }
+
+            var good = new byte[end - start];
+            if (RebuildMemberRange(error.Member, start, good))
+            {
+                Io.Repair(error.Member, start, good, (IOException)error.InnerException!);
             }
         }
     }

@@ -113,11 +113,20 @@ public sealed partial class RaidArray
     /// <summary>Called when member I/O fails: the member becomes faulty unless it is a RAID 1's last copy.</summary>
     internal void FailFromIo(Member member, IOException error)
     {
+        // After a power cut every member errors; none of them is at fault. Nor is a member whose host
+        // file system is full: the disk is fine, the request fails instead.
+        if (!HostFile.IsOutOfSpace(error))
+        {
+            FailMember(member, $"I/O error: {error.Message}");
+        }
+    }
+
+    /// <summary>The engine gives up on a member (an I/O error, too many read errors, a full bad-block log).</summary>
+    internal void FailMember(Member member, string reason)
+    {
         lock (_stateGate)
         {
-            // After a power cut every member errors; none of them is at fault. Nor is a member whose host
-            // file system is full: the disk is fine, the request fails instead.
-            if (member.State == MemberState.Faulty || _disposed || _poweredOff || HostFile.IsOutOfSpace(error))
+            if (member.State == MemberState.Faulty || _disposed || _poweredOff)
             {
                 return;
             }
@@ -131,11 +140,11 @@ public sealed partial class RaidArray
             if (member.State == MemberState.Spare)
             {
                 member.State = MemberState.Faulty;
-                Commit(EventTypes.MemberFailed, member, $"I/O error: {error.Message}");
+                Commit(EventTypes.MemberFailed, member, reason);
                 return;
             }
 
-            MarkFaulty(member, $"I/O error: {error.Message}");
+            MarkFaulty(member, reason);
         }
     }
 
@@ -162,6 +171,7 @@ public sealed partial class RaidArray
         }
 
         Commit(EventTypes.ArrayDegraded, member, $"{inSync} of {Geometry.RaidDisks} members in sync");
+        NoteLoss(member);
         ActivateSpares();
     }
 
@@ -266,17 +276,19 @@ public sealed partial class RaidArray
     }
 
     /// <summary>
-    /// md's resync_offset: MaxSector when clean and in sync, 0 while writes may be in flight (so an unclean
-    /// stop resyncs everything), and the checkpoint while a resync runs or was stopped cleanly part-way.
+    /// md's resync_offset: 0 whenever the array is not clean, a resync running or not (md writes recovery_cp only
+    /// while in_sync): a crash while writes may be in flight resyncs from the start, because an RMW write
+    /// below a resync checkpoint can leave a torn stripe there. When clean: MaxSector if in sync, else the
+    /// checkpoint of a resync stopped part-way.
     /// </summary>
     private ulong OnDiskResyncOffset()
     {
-        long synced = SyncedUpTo;
-        if (_dirty && !_resyncRunning)
+        if (_dirty)
         {
             return 0;
         }
 
-        return synced >= Geometry.ComponentBytes ? (_dirty ? 0 : Superblock.Synced) : (ulong)(synced / 512);
+        long synced = SyncedUpTo;
+        return synced >= Geometry.ComponentBytes ? Superblock.Synced : (ulong)(synced / 512);
     }
 }

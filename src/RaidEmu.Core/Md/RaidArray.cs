@@ -25,7 +25,6 @@ public sealed partial class RaidArray : IBlockDevice
     private long _syncedUpTo;
     private bool _dirty;
     private bool _disposed;
-    private volatile bool _resyncRunning;
     private bool _announceRecovery;
     private volatile bool _hostFull;
 
@@ -219,7 +218,6 @@ public sealed partial class RaidArray : IBlockDevice
         lock (_stateGate)
         {
             _disposed = true;
-            _disposed = true;
             FlushBitmapAtStop();
 
             // After a write that the full host file system cut short, the array stays dirty so the next start resyncs.
@@ -328,11 +326,6 @@ public sealed partial class RaidArray : IBlockDevice
     internal bool IsDisposed => _disposed;
 
     internal ulong EventsUnlocked => _events;
-
-    internal bool ResyncRunning
-    {
-        set => _resyncRunning = value;
-    }
 
     internal void SetSyncedUpTo(long bytes) => Interlocked.Exchange(ref _syncedUpTo, bytes);
 

@@ -195,24 +195,14 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
         lock (array.Gate)
         {
             start = array.SyncedUpTo;
-            array.ResyncRunning = true;
             array.Commit(EventTypes.ResyncStarted, null, start == 0 ? "recomputing redundancy" : $"resuming at byte {start}");
         }
 
-        try
+        var counts = RunUnits(SyncKind.Resync, start, array.Bitmap, hasWork: () => true, reached: end => array.SetSyncedUpTo(end), progress, cancellationToken);
+        lock (array.Gate)
         {
-            var counts = RunUnits(SyncKind.Resync, start, array.Bitmap, hasWork: () => true, reached: end => array.SetSyncedUpTo(end), progress, cancellationToken);
-
-            lock (array.Gate)
-            {
-                array.SetSyncedUpTo(long.MaxValue);
-                array.ResyncRunning = false;
-                array.Commit(EventTypes.ResyncCompleted, null, $"redundancy is consistent; {counts.Describe()}");
-            }
-        }
-        finally
-        {
-            array.ResyncRunning = false;
+            array.SetSyncedUpTo(long.MaxValue);
+            array.Commit(EventTypes.ResyncCompleted, null, $"redundancy is consistent; {counts.Describe()}");
         }
     }
 

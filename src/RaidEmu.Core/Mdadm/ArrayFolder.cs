@@ -105,6 +105,13 @@ public static partial class ArrayFolder
     /// <param name="inspect">Open read-only for reporting, even an array that could not start.</param>
     /// <param name="clock">Time source for events.</param>
     /// <param name="wrap">Wraps each member file's device (a serving process puts it behind the power rail).</param>
+    /// <remarks>
+    /// Each member sits behind the disk timing model of <c>timing.json</c> and the faults of <c>faults.json</c>
+    /// (<see cref="RaidArray.Faults"/>, shared by the members), for inspection and reading too, as md's tools meet
+    /// a failing disk. Changes the devices make to the set (a remapped sector, a tripped fail-after, a spent
+    /// vanish) are saved back unless <paramref name="inspect"/>, which leaves the folder as it is.
+    /// </remarks>
+    /// <exception cref="IOException">faults.json or timing.json is damaged; the message names the file.</exception>
     public static RaidArray Open(string folder, bool force = false, bool inspect = false, TimeProvider? clock = null, Func<IBlockDevice, IBlockDevice>? wrap = null)
     {
         if (!Directory.Exists(folder))
@@ -118,6 +125,7 @@ public static partial class ArrayFolder
             throw new MetadataException($"{folder}: holds no member files (disk<N>.img)");
         }
 
+        var layers = MemberLayers.For(folder, clock, wrap);
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
         var integrity = IntegrityFolder.Load(folder);
@@ -137,7 +145,8 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                var member = wrap?.Invoke(device) ?? device;
+                var (disk, dataOffset) = MemberLayers.Probe(device, file);
+                var member = layers.Wrap(device, disk, dataOffset);
                 try
                 {
                     member = OpenIntegrity(integrity, member, device, file, inspect);
@@ -151,7 +160,15 @@ public static partial class ArrayFolder
                 sources.Add(new MemberSource(member, file));
             }
 
-            return Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            var array = Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
+            array.Faults = layers.Faults;
+            array.MemberLayers = layers.Wrap;
+            if (!inspect)
+            {
+                FaultAutoSave.Attach(layers.Faults, folder);
+            }
+
+            return array;
         }
         catch
         {
@@ -203,6 +220,8 @@ public static partial class ArrayFolder
             File.Move(file, path);
             device = FileBlockDevice.Open(path);
         }
+
+        device = Layered(array, device, devNumber, array.Geometry.DataOffsetBytes);
 
         try
         {
@@ -262,7 +281,7 @@ public static partial class ArrayFolder
             File.Move(file, path);
         }
 
-        IBlockDevice device = FileBlockDevice.Open(path);
+        var device = Layered(array, FileBlockDevice.Open(path), former.DevNumber, (long)former.DataOffset * 512);
         Member? member = null;
         try
         {
@@ -283,6 +302,10 @@ public static partial class ArrayFolder
             }
         }
     }
+
+    /// <summary>A member device added to an opened array sits behind the same layers as the others.</summary>
+    private static IBlockDevice Layered(RaidArray array, IBlockDevice device, int devNumber, long dataOffset) =>
+        array.MemberLayers?.Invoke(device, devNumber, dataOffset) ?? device;
 
     /// <summary>
     /// The file for a new member with <paramref name="devNumber"/>: <c>disk&lt;N&gt;.img</c> when free, else the next
@@ -388,5 +411,5 @@ public static partial class ArrayFolder
     private static string Mebibytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
 
     [GeneratedRegex(@"^disk(\d+)\.img$")]
-    private static partial Regex MemberName();
+    internal static partial Regex MemberName();
 }

@@ -21,6 +21,17 @@ public sealed class AddFileTests
     }
 
     [TestMethod]
+    public void A_directory_is_named_as_one()
+    {
+        using var tmp = new TempFolder();
+        string array = Create(tmp, "a");
+        string dir = tmp.Combine("somedir");
+        Directory.CreateDirectory(dir);
+        Cli.Run("add", array, "--file", dir).Fails(2, "somedir is a directory, not a member file");
+        Assert.IsTrue(Directory.Exists(dir));
+    }
+
+    [TestMethod]
     public void Another_arrays_member_needs_force()
     {
         using var tmp = new TempFolder();

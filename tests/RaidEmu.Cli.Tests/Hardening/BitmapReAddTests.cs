@@ -9,6 +9,27 @@ namespace RaidEmu.Cli.Tests.Hardening;
 public sealed class BitmapReAddTests
 {
     [TestMethod]
+    public void A_re_add_by_bitmap_says_so_in_one_line()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("a");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "8M", "--bitmap", "internal", "--bitmap-chunk", "256K", "--assume-clean").Ok();
+        Cli.Run("fail", array, "--disk", "1").Ok();
+        Cli.Run("remove", array, "--disk", "1").Ok();
+        string old = tmp.Combine("old.img");
+        File.Move(Path.Combine(array, "disk1.img.removed"), old);
+        string data = tmp.Combine("data");
+        File.WriteAllBytes(data, RandomNumberGenerator.GetBytes(512 * 1024));
+        Cli.Run("write", array, "--input", data).Ok();
+
+        string[] lines = Cli.Run("add", array, "--file", old).Ok().Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(1, lines.Length, string.Join(" | ", lines));
+        StringAssert.Contains(lines[0], "re-added to slot 1: only the 2 chunks the bitmap marks are recovered; run 'raidemu rebuild");
+        Cli.Run("rebuild", array).Ok();
+        Assert.AreEqual(0, Mismatches(array));
+    }
+
+    [TestMethod]
     public void A_member_older_than_a_full_rebuild_of_its_slot_is_rebuilt_in_full()
     {
         using var tmp = new TempFolder();

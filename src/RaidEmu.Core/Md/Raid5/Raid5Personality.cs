@@ -160,9 +160,13 @@ internal sealed unsafe class Raid5Personality : Personality
             int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
             var target = request.Slice((int)(((long)k * _chunk) + range.From - rel), range.Length);
             var member = slots[slot];
-            if (member != null && member.CanRead(memberBase + range.To))
+            if (member != null && member.CanServe(memberBase + range.From, memberBase + range.To))
             {
                 Io.ReadMember(member, memberBase + range.From, target);
+            }
+            else if (member != null && member.CanRead(memberBase + range.To))
+            {
+                ReadAroundBadBlocks(slots, slot, memberBase, range.From, range.To, target);
             }
             else
             {
@@ -171,6 +175,30 @@ internal sealed unsafe class Raid5Personality : Personality
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads a column that holds bad blocks (recorded, or just failed) 4 KiB at a time: good blocks from the member,
+    /// the others rebuilt from the rest of the stripe, so one bad block costs one block of reconstruction.
+    /// </summary>
+    private void ReadAroundBadBlocks(Member?[] slots, int slot, long memberBase, int lo, int hi, Span<byte> target)
+    {
+        var member = slots[slot]!;
+        for (int at = lo; at < hi;)
+        {
+            int next = Math.Min(hi, ((at / MemberIo.BlockBytes) + 1) * MemberIo.BlockBytes);
+            var piece = target.Slice(at - lo, next - at);
+            if (member.CanServe(memberBase + at, memberBase + next))
+            {
+                Io.ReadMember(member, memberBase + at, piece);
+            }
+            else
+            {
+                Reconstruct(slots, slot, memberBase, at, next, piece);
+            }
+
+            at = next;
+        }
     }
 
     /// <summary>Rebuilds [lo, hi) of <paramref name="missing"/> as the XOR of every other slot.</summary>
@@ -189,10 +217,17 @@ internal sealed unsafe class Raid5Personality : Personality
                     continue;
                 }
 
+                // Two columns down: lost bytes when one of them is only bad blocks, a failed array when both are gone.
                 var member = slots[slot];
-                if (member == null || !member.CanRead(memberBase + hi))
+                bool gone = member == null || !member.CanRead(memberBase + hi);
+                if (gone && !(slots[missing] is { } present && present.CanRead(memberBase + hi)))
                 {
                     throw Io.FailedError("two members of a stripe are unavailable");
+                }
+
+                if (gone || !member!.CanServe(memberBase + lo, memberBase + hi))
+                {
+                    throw Io.LostError(memberBase + lo, hi - lo);
                 }
 
                 byte* column = buffer.Pointer + (slot * _segment);
@@ -218,14 +253,16 @@ internal sealed unsafe class Raid5Personality : Personality
         long memberBase = stripe * _chunk;
         int width = hi - lo;
         int parity = Raid5Layout.ParityMember(_algorithm, stripe, _disks);
-        int unreadable = UnreadableSlot(slots, memberBase + hi);
+        var down = DownSlots(slots, memberBase + lo, memberBase + hi);
+        int unreadable = down.Count == 1 ? down[0] : -1;
         int missingData = unreadable >= 0 && unreadable != parity ? Raid5Layout.DataIndexOf(_algorithm, stripe, unreadable, _disks) : -1;
-        var plan = StripePlan.For(new StripeWrite(lo, hi, written)
+        var plan = StripePlan.ForDegraded(new StripeWrite(lo, hi, written)
         {
             UnreadableData = missingData,
-            UnreadableParity = unreadable == parity,
+            UnreadableParity = down.Contains(parity),
             BeyondResyncPoint = memberBase + hi > Io.SyncedUpTo,
-        });
+            DownData = down.Count > 1 ? [.. down.Where(s => s != parity).Select(s => Raid5Layout.DataIndexOf(_algorithm, stripe, s, _disks))] : [],
+        }) ?? throw Io.LostError(memberBase + lo, width);
 
         byte* Column(int slot) => buffers.Column(slot);
         byte* New(int k) => buffers.New(k);
@@ -337,25 +374,125 @@ internal sealed unsafe class Raid5Personality : Personality
         }
     }
 
-    /// <summary>The slot that cannot serve member bytes below <paramref name="end"/>, or -1; two such slots fail the array.</summary>
-    private int UnreadableSlot(Member?[] slots, long end)
+    /// <summary>
+    /// The slots that cannot serve member bytes [start, end): missing, not yet rebuilt, or bad blocks there. Two
+    /// missing members fail the array; bad blocks only make the stripe's plan narrower.
+    /// </summary>
+    private List<int> DownSlots(Member?[] slots, long start, long end)
     {
-        int unreadable = -1;
+        var down = new List<int>(0);
+        int gone = 0;
         for (int slot = 0; slot < _disks; slot++)
         {
             var member = slots[slot];
-            if (member == null || !member.CanRead(end))
+            if (member == null || !member.CanServe(start, end))
             {
-                if (unreadable >= 0)
-                {
-                    throw Io.FailedError("two members of a stripe are unavailable");
-                }
-
-                unreadable = slot;
+                down.Add(slot);
+                gone += member == null || !member.CanRead(end) ? 1 : 0;
             }
         }
 
-        return unreadable;
+        if (gone > 1)
+        {
+            throw Io.FailedError("two members of a stripe are unavailable");
+        }
+
+        return down;
+    }
+
+    /// <summary>
+    /// Recovers a window in which some survivor cannot be read, 4 KiB at a time. A block some survivor cannot give
+    /// cannot be rebuilt: as md does, it is recorded bad on the replacement (and on the survivor that failed), and
+    /// the rebuild goes on; reads of it then fail with EIO instead of returning made-up bytes.
+    /// </summary>
+    private void RecoverBlocks(Member?[] slots, long stripe, int target, int lo, int hi, AlignedBuffer buffer)
+    {
+        long memberBase = stripe * _chunk;
+        byte** sources = stackalloc byte*[_disks];
+        var unreadable = new List<Member>();
+        for (int at = lo; at < hi;)
+        {
+            int next = Math.Min(hi, ((at / MemberIo.BlockBytes) + 1) * MemberIo.BlockBytes);
+            int count = 0;
+            unreadable.Clear();
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                var member = slots[slot]!;
+                byte* column = buffer.Pointer + (slot * _segment) + (at - lo);
+                if (slot == target)
+                {
+                    continue;
+                }
+
+                if (!member.CanServe(memberBase + at, memberBase + next) || !TryRead(member, memberBase + at, new Span<byte>(column, next - at)))
+                {
+                    unreadable.Add(member);
+                }
+
+                sources[count++] = column;
+            }
+
+            if (unreadable.Count == 0)
+            {
+                byte* rebuilt = buffer.Pointer + (target * _segment) + (at - lo);
+                XorParity.Xor(sources, count, rebuilt, next - at);
+                Io.WriteMember(slots[target]!, memberBase + at, new ReadOnlySpan<byte>(rebuilt, next - at));
+            }
+            else
+            {
+                Io.RecordLost(slots[target]!, memberBase + at, next - at, "rebuild could not read the rest of the stripe");
+                foreach (var member in unreadable.Where(m => !m.BadBlocks.Overlaps((memberBase + at) / 512, (next - at) / 512)))
+                {
+                    Io.RecordLost(member, memberBase + at, next - at, "unreadable while rebuilding another member, with no redundancy left");
+                }
+            }
+
+            at = next;
+        }
+    }
+
+    private bool TryRead(Member member, long offset, Span<byte> destination)
+    {
+        try
+        {
+            Io.ReadMember(member, offset, destination);
+            return true;
+        }
+        catch (MemberReadErrorException)
+        {
+            return false;
+        }
+    }
+
+    protected override bool RebuildMemberRange(Member member, long offset, Span<byte> destination)
+    {
+        var slots = Io.Slots;
+        int missing = Array.IndexOf(slots, member);
+        long end = offset + destination.Length;
+        if (missing < 0 || slots.Any(m => m != member && (m == null || !m.CanServe(offset, end))))
+        {
+            return false;
+        }
+
+        destination.Clear();
+        var column = new byte[destination.Length];
+        foreach (var other in slots)
+        {
+            if (other != member)
+            {
+                if (!TryRead(other!, offset, column))
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < column.Length; i++)
+                {
+                    destination[i] ^= column[i];
+                }
+            }
+        }
+
+        return true;
     }
 
     private long SyncSegment(long stripe, int lo, int hi, SyncKind kind, AlignedBuffer buffer)
@@ -396,6 +533,18 @@ internal sealed unsafe class Raid5Personality : Personality
                 throw Io.FailedError("a rebuild needs every other member in sync");
             }
 
+            bool whole = true;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                whole &= slot == target || slots[slot]!.CanServe(memberBase + lo, memberBase + hi);
+            }
+
+            if (!whole)
+            {
+                RecoverBlocks(slots, stripe, target, lo, hi, buffer);
+                return 0;
+            }
+
             for (int slot = 0; slot < _disks; slot++)
             {
                 if (slot != target)
@@ -410,13 +559,24 @@ internal sealed unsafe class Raid5Personality : Personality
             return 0;
         }
 
+        if (slots.Any(m => m == null || !m.CanRead(memberBase + hi)))
+        {
+            throw new ArrayRefusedException("every member must be in sync to resync or scrub");
+        }
+
+        var unservable = DownSlots(slots, memberBase + lo, memberBase + hi);
+
+        // A column with bad blocks here cannot be compared; a read error just met is rewritten from the others
+        // once this segment is done (md's check rewrites unreadable sectors), recorded bad blocks stay as they are.
+        // Resync still rewrites parity when only parity is bad, which clears it.
+        if (unservable.Count > 1 || (unservable.Count == 1 && !(kind == SyncKind.Resync && unservable[0] == parity)))
+        {
+            return 0;
+        }
+
         for (int slot = 0; slot < _disks; slot++)
         {
-            var member = slots[slot];
-            if (member == null || !member.CanRead(memberBase + hi))
-            {
-                throw new ArrayRefusedException("every member must be in sync to resync or scrub");
-            }
+            var member = slots[slot]!;
 
             if (slot != parity || kind != SyncKind.Resync)
             {

@@ -21,6 +21,30 @@ internal sealed record StripePlan(
     /// <summary>Member bytes the plan reads.</summary>
     public long BytesRead => DataReads.Sum(r => (long)r.Length) + ParityRead.Length;
 
+    /// <summary>
+    /// Chooses read-modify-write or reconstruct-write for one window of a stripe; null when two columns are down
+    /// and both modes would need one of them (the stripe's old contents are lost there).
+    /// </summary>
+    public static StripePlan? ForDegraded(StripeWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (write.DownData.Count + (write.UnreadableParity ? 1 : 0) < 2)
+        {
+            return For(write);
+        }
+
+        // Read-modify-write needs parity and the old bytes of the written chunks; reconstruct-write needs every
+        // chunk not fully written (parity is only written).
+        bool modify = !write.UnreadableParity && !write.BeyondResyncPoint && write.DownData.All(k => write.Written[k].IsEmpty);
+        bool reconstruct = write.DownData.All(write.IsFull);
+        if (modify)
+        {
+            return ReadModifyWrite(write) with { Reason = StripeWriteReason.AroundLostBlocks };
+        }
+
+        return reconstruct ? ReconstructWrite(write, StripeWriteReason.AroundLostBlocks) : null;
+    }
+
     /// <summary>Chooses read-modify-write or reconstruct-write for one window of a stripe.</summary>
     public static StripePlan For(StripeWrite write)
     {

@@ -22,6 +22,12 @@ internal sealed record StripeWrite(int Lo, int Hi, IReadOnlyList<ColumnRange> Wr
     /// </summary>
     public bool BeyondResyncPoint { get; init; }
 
+    /// <summary>
+    /// Data indices that cannot be read over the window when more than one column is down (then
+    /// <see cref="UnreadableData"/> stays -1 and <see cref="UnreadableParity"/> says whether parity is down too).
+    /// </summary>
+    public IReadOnlyList<int> DownData { get; init; } = [];
+
     /// <summary>Number of data chunks.</summary>
     public int DataColumns => Written.Count;
 

@@ -20,4 +20,10 @@ internal enum StripeWriteReason
     /// must not be folded into new parity. md forces reconstruct-write there for the same reason.
     /// </summary>
     ResyncPending,
+
+    /// <summary>
+    /// Two columns cannot be read over the window (bad blocks of lost data, or one bad block on top of a missing
+    /// member): the mode that needs neither of them is the only one that keeps parity right.
+    /// </summary>
+    AroundLostBlocks,
 }

@@ -109,6 +109,54 @@ public sealed class StripePlanTests
         Assert.IsTrue(plan.ParityRead.IsEmpty);
     }
 
+    [TestMethod]
+    public void TwoColumnsDown_WriteElsewhere_ModifiesAroundThem()
+    {
+        // Data chunks 0 and 3 hold lost blocks in this window; the write touches chunk 1 only.
+        var plan = StripePlan.ForDegraded(Write(None, Whole, None, None) with { DownData = [0, 3] });
+
+        Assert.IsNotNull(plan);
+        AssertChoice(plan, StripeWriteMode.ReadModifyWrite, StripeWriteReason.AroundLostBlocks, reads: 2);
+        Assert.AreEqual(Whole, plan.DataReads[1]);
+        Assert.AreEqual(Whole, plan.ParityRead);
+    }
+
+    [TestMethod]
+    public void TwoColumnsDown_BothFullyWritten_ReconstructsWithoutThem()
+    {
+        var plan = StripePlan.ForDegraded(Write(Whole, None, Whole, None) with { DownData = [0], UnreadableParity = true });
+
+        Assert.IsNotNull(plan);
+        AssertChoice(plan, StripeWriteMode.ReconstructWrite, StripeWriteReason.AroundLostBlocks);
+        Assert.IsTrue(plan.DataReads[0].IsEmpty);
+        Assert.IsTrue(plan.ParityRead.IsEmpty);
+        Assert.AreEqual(Whole, plan.DataReads[1]);
+        Assert.AreEqual(Whole, plan.DataReads[3]);
+    }
+
+    [TestMethod]
+    public void TwoColumnsDown_PartlyWrittenLostChunk_HasNoPlan()
+    {
+        // Old bytes of chunk 0 are needed either way (to modify, or to complete it), and nothing holds them.
+        Assert.IsNull(StripePlan.ForDegraded(Write(new ColumnRange(0, 4096), None, None, None) with { DownData = [0, 2] }));
+        Assert.IsNull(StripePlan.ForDegraded(Write(None, new ColumnRange(0, 4096), None, None) with { DownData = [0], UnreadableParity = true }));
+    }
+
+    [TestMethod]
+    public void OneColumnDown_PlansAsBefore()
+    {
+        var write = Write(None, Whole, None, None) with { UnreadableData = 3 };
+
+        var plan = StripePlan.ForDegraded(write);
+        var before = StripePlan.For(write);
+
+        Assert.IsNotNull(plan);
+        Assert.AreEqual(before.Mode, plan.Mode);
+        Assert.AreEqual(before.Reason, plan.Reason);
+        CollectionAssert.AreEqual(before.DataReads.ToArray(), plan.DataReads.ToArray());
+        Assert.AreEqual(before.ParityRead, plan.ParityRead);
+    }
+
     private static ColumnRange Whole => new(0, Window);
 
     private static ColumnRange None => ColumnRange.None;

@@ -1,0 +1,56 @@
+using System.Globalization;
+using RaidEmu.Core.Devices;
+using RaidEmu.Core.Devices.Timing;
+using RaidEmu.Core.Faults;
+using RaidEmu.Core.Metadata;
+
+namespace RaidEmu.Core.Mdadm;
+
+/// <summary>
+/// The layers every member file of an array folder sits behind, innermost first: the file, the caller's wrap
+/// (a serving process's power rail), the disk timing model of <c>timing.json</c>, then the faults of
+/// <c>faults.json</c> for its disk: md's dev_number from its superblock, which is N of disk&lt;N&gt;.img unless the
+/// files were renamed (a fault names the member as <c>fail</c> and <c>status</c> do).
+/// </summary>
+internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, DeviceClock clock, Func<IBlockDevice, IBlockDevice>? wrap)
+{
+    private readonly TimingModel? _model = timing?.Model();
+
+    /// <summary>The layers for <paramref name="folder"/>: its saved faults and timing profile.</summary>
+    /// <exception cref="IOException">faults.json or timing.json is damaged (the message names the file).</exception>
+    public static MemberLayers For(string folder, TimeProvider? clock, Func<IBlockDevice, IBlockDevice>? wrap) =>
+        new(FaultSet.Load(folder), TimingProfile.Load(folder), new DeviceClock(clock ?? TimeProvider.System), wrap);
+
+    /// <summary>The array's faults.</summary>
+    public FaultSet Faults => faults;
+
+    /// <summary>Puts member <paramref name="disk"/>'s <paramref name="device"/>, whose data area starts at <paramref name="dataOffset"/>, behind every layer.</summary>
+    public IBlockDevice Wrap(IBlockDevice device, int disk, long dataOffset)
+    {
+        device = wrap?.Invoke(device) ?? device;
+        if (_model != null)
+        {
+            device = new TimedBlockDevice(device, _model, clock, timing!.Seed ^ ((long)disk << 32));
+        }
+
+        return new FaultInjectingDevice(device, disk, dataOffset, faults, clock);
+    }
+
+    /// <summary>
+    /// A member file's disk number and where its data area starts, from its own superblock. A file without one
+    /// (assembly will leave it out) gets N of its name and a data area beyond its end, so only whole-disk faults apply to it.
+    /// </summary>
+    public static (int Disk, long DataOffset) Probe(IBlockDevice device, string file)
+    {
+        try
+        {
+            var superblock = Superblock.Read(device, file);
+            return (superblock.DevNumber, (long)superblock.DataOffset * 512);
+        }
+        catch (Exception ex) when (ex is MetadataException or IOException)
+        {
+            var match = ArrayFolder.MemberName().Match(Path.GetFileName(file));
+            return (match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n) ? n : -1, long.MaxValue / 4);
+        }
+    }
+}
