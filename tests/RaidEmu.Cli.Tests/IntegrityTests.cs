@@ -76,6 +76,31 @@ public sealed class IntegrityTests
     }
 
     [TestMethod]
+    public void Check_NamesTheMemberWhoseBlocksFailedTheirChecksum_AndRewritesThem()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r1");
+        string input = tmp.Combine("in.bin");
+        File.WriteAllBytes(input, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7)).ToArray());
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M", "--integrity", "xxh3").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+        using (var file = File.Open(Path.Combine(array, "disk0.img"), FileMode.Open))
+        {
+            file.Position = (1024 * 1024) + 300_000;
+            file.WriteByte(0xEE);
+        }
+
+        string output = Cli.Run("check", array).Ok().Out;
+        StringAssert.Contains(output, "check: 0 mismatched sectors");
+        StringAssert.Contains(output, "disk 0: 1 read(s) failed their checksum and were rewritten from redundancy");
+        var json = JsonDocument.Parse(Cli.Run("check", array, "--json").Ok().Out).RootElement;
+        Assert.IsTrue(json.GetProperty("checksumErrors").EnumerateArray().All(c => c.GetProperty("correctedChecksumErrors").GetInt32() == 0), "the block was rewritten by the first check");
+        string back = tmp.Combine("out.bin");
+        Cli.Run("read", array, "--output", back, "--length", "1M").Ok();
+        CollectionAssert.AreEqual(File.ReadAllBytes(input), File.ReadAllBytes(back));
+    }
+
+    [TestMethod]
     public void MissingOrDamagedSidecar_RefusedByNameWithWhatToDo()
     {
         using var tmp = new TempFolder();
