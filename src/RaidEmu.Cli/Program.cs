@@ -24,6 +24,7 @@ public static class Program
             CreateOptions or ServeOptions or MountOptions => null,
             ArrayOptions a => a.Array,
             PsuOptions p => p.Array,
+            FaultOptions f => f.Array,
             _ => null,
         };
         if (served is { } folder)

@@ -17,7 +17,7 @@ internal static class Runner
         typeof(CreateOptions), typeof(StatusOptions), typeof(ExamineOptions), typeof(FailOptions), typeof(RemoveOptions),
         typeof(AddOptions), typeof(RebuildOptions), typeof(CheckOptions), typeof(RepairOptions), typeof(WriteOptions),
         typeof(ReadOptions), typeof(EventsOptions), typeof(StartOptions), typeof(ServeOptions), typeof(StopOptions), typeof(MountOptions), typeof(UnmountOptions), typeof(PsuOptions),
-        typeof(DemoOptions), typeof(ReliabilityOptions),
+        typeof(DemoOptions), typeof(ReliabilityOptions), typeof(FaultOptions), typeof(ScenarioOptions),
     ];
 
     /// <summary>Parses; on failure writes the message (or help) and returns the exit code in <paramref name="code"/>.</summary>
@@ -121,6 +121,8 @@ internal static class Runner
         PsuOptions o => PsuCommand.Run(o),
         DemoOptions o => DemoCommand.Run(o),
         ReliabilityOptions o => ReliabilityCommand.Run(o),
+        FaultOptions o => FaultCommand.Run(o),
+        ScenarioOptions o => ScenarioCommand.Run(o),
         _ => throw new UsageException("unknown verb"),
     };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RaidEmu.Core.Metadata;
 using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests;
@@ -37,6 +38,37 @@ public sealed class ExamineTests
         // The spare took over slot 1.
         Assert.AreEqual("Active device 1", Field(RunMdadm(mdadm, Path.Combine(array, "disk3.img")), "Device Role"));
         StringAssert.Contains(Cli.Run("examine", Path.Combine(array, "disk0.img")).Ok().Out, "Raid Level : raid5");
+    }
+
+    [TestMethod]
+    public void Examine_ShowsTheBadBlockLog_AndReportsDamageWithoutFailing()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("bb");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M").Ok();
+        string file = Path.Combine(array, "disk1.img");
+
+        var fresh = JsonDocument.Parse(Cli.Run("examine", file, "--json").Ok().Out).RootElement.GetProperty("badBlockLog");
+        Assert.AreEqual(16, fresh.GetProperty("offsetSectors").GetInt32());
+        Assert.AreEqual(512, fresh.GetProperty("entriesAvailable").GetInt32());
+        Assert.AreEqual(0, fresh.GetProperty("entriesUsed").GetInt32());
+
+        // Record two runs the way md does: the log, then the feature bit in the superblock.
+        BadBlockFiles.WriteLog(file, BadBlockLog.Encode([(40, 8), (100, 700)], 8));
+        var json = JsonDocument.Parse(Cli.Run("examine", file, "--json").Ok().Out).RootElement.GetProperty("badBlockLog");
+        Assert.AreEqual(3, json.GetProperty("entriesUsed").GetInt32());
+        var listed = json.GetProperty("badBlocks").EnumerateArray().Select(e => (e.GetProperty("sector").GetInt64(), e.GetProperty("count").GetInt64())).ToList();
+        CollectionAssert.AreEqual(new List<(long, long)> { (40, 8), (100, 512), (612, 188) }, listed);
+        string text = Cli.Run("examine", file).Ok().Out;
+        StringAssert.Contains(text, "Bad Block Log : 512 entries available at offset 16 sectors, 3 used");
+        StringAssert.Contains(text, "100 for 512 sectors");
+
+        var garbage = new byte[4096];
+        new Random(3).NextBytes(garbage);
+        BadBlockFiles.WriteLog(file, garbage);
+        var damaged = Cli.Run("examine", file).Ok().Out;
+        StringAssert.Contains(damaged, "Bad-blocks list is damaged");
+        StringAssert.Contains(damaged, "disk1.img");
     }
 
     private static string RunMdadm(string mdadm, string file)

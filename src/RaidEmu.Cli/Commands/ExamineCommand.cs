@@ -20,18 +20,49 @@ internal static class ExamineCommand
         }
 
         Superblock sb;
+        ExamineBadBlockLog? log;
         using (var device = FileBlockDevice.Open(path, readOnly: true))
         {
             sb = Superblock.Read(device, o.File);
+            log = ReadLog(device, sb, o.File);
         }
 
-        var report = Build(o.File, sb) with { Integrity = Sidecar(path) };
+        var report = Build(o.File, sb, log) with { Integrity = Sidecar(path) };
         Json.PrintOr(o.Json, report, Print);
 
         return 0;
     }
 
-    private static ExamineReport Build(string file, Superblock sb)
+    /// <summary>The log and its entries; a damaged log is reported in the result, not thrown.</summary>
+    private static ExamineBadBlockLog? ReadLog(IBlockDevice device, Superblock sb, string file)
+    {
+        if (!BadBlockLog.IsConfigured(sb))
+        {
+            return null;
+        }
+
+        IReadOnlyList<(long Sector, long Count)> entries = [];
+        string? problem = null;
+        try
+        {
+            entries = BadBlockLog.Read(device, sb, file);
+        }
+        catch (IOException ex)
+        {
+            problem = ex.Message;
+        }
+
+        return new ExamineBadBlockLog(
+            sb.BadBlockLogOffset,
+            sb.BadBlockLogSize,
+            sb.BadBlockLogShift,
+            BadBlockLog.Capacity(sb.BadBlockLogSize),
+            entries.Count,
+            [.. entries.Select(e => new ExamineBadBlock(e.Sector, e.Count))],
+            problem);
+    }
+
+    private static ExamineReport Build(string file, Superblock sb, ExamineBadBlockLog? log)
     {
         bool recovering = (sb.FeatureMap & Superblock.FeatureRecoveryOffset) != 0;
         object role = sb.OwnRole switch
@@ -76,7 +107,9 @@ internal static class ExamineCommand
             sb.Events,
             sb.ResyncOffset == Superblock.Synced ? "clean" : "active",
             role,
-            new string(state));
+            new string(state),
+            sb.CorrectedReads,
+            log);
     }
 
     /// <summary>The sidecar beside <paramref name="path"/>, read without trusting it: a damaged one is reported, not thrown.</summary>
@@ -130,6 +163,17 @@ internal static class ExamineCommand
         lines.Add(("State", r.State));
         lines.Add(("Device UUID", MdUuid(r.DeviceUuid)));
         lines.Add(("Update Time", r.UpdateTime.ToString("u", CultureInfo.InvariantCulture)));
+        if (r.BadBlockLog is { } log)
+        {
+            // mdadm's wording, plus how many entries are in use.
+            lines.Add(("Bad Block Log", $"{log.EntriesAvailable} entries available at offset {log.OffsetSectors} sectors, {log.EntriesUsed} used"));
+        }
+
+        if (r.CorrectedReadErrors > 0)
+        {
+            lines.Add(("Corrected Reads", r.CorrectedReadErrors.ToString(CultureInfo.InvariantCulture)));
+        }
+
         lines.Add(("Checksum", "correct"));
         lines.Add(("Events", r.Events.ToString(CultureInfo.InvariantCulture)));
         if (r.Layout != null)
@@ -149,6 +193,36 @@ internal static class ExamineCommand
         foreach (var (key, value) in lines)
         {
             CommandContext.Current.Out.WriteLine($"{key,15} : {value}");
+        }
+
+        PrintBadBlocks(r.BadBlockLog);
+    }
+
+    /// <summary>The entries as <c>mdadm --examine-badblocks</c> lists them, or why they could not be read.</summary>
+    private static void PrintBadBlocks(ExamineBadBlockLog? log)
+    {
+        if (log == null)
+        {
+            CommandContext.Current.Out.WriteLine("No bad-blocks list configured");
+            return;
+        }
+
+        if (log.Problem != null)
+        {
+            CommandContext.Current.Out.WriteLine($"Bad-blocks list is damaged: {log.Problem}");
+            return;
+        }
+
+        if (log.BadBlocks.Count == 0)
+        {
+            CommandContext.Current.Out.WriteLine("Bad-blocks list is empty");
+            return;
+        }
+
+        CommandContext.Current.Out.WriteLine("Bad-blocks:");
+        foreach (var entry in log.BadBlocks)
+        {
+            CommandContext.Current.Out.WriteLine($"{entry.Sector,20} for {entry.Count} sectors");
         }
     }
 

@@ -1,6 +1,7 @@
 namespace RaidEmu.Cli.Commands;
 
-/// <summary>What <c>raidemu examine --json</c> prints: one member's superblock in md's own units.</summary>
+/// <summary>What <c>raidemu examine --json</c> prints: one member's superblock in md's own units;
+/// <see cref="BadBlockLog"/> is null when the member has no bad-block log.</summary>
 internal sealed record ExamineReport(
     string File,
     string Magic,
@@ -25,6 +26,8 @@ internal sealed record ExamineReport(
     string State,
     object Role,
     string ArrayState,
+    uint CorrectedReadErrors,
+    ExamineBadBlockLog? BadBlockLog,
     IntegrityReport? Integrity = null);
 
 /// <summary>The member's checksum sidecar, when it has one.</summary>

@@ -1,3 +1,4 @@
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Power;
 
 namespace RaidEmu.Cli.Commands;
@@ -16,4 +17,10 @@ internal interface IArrayAccess
 
     /// <summary>The array's power subsystem; <paramref name="replace"/> sets up a new configuration.</summary>
     PowerHandle OpenPower(string folder, bool change, PowerConfig? replace = null);
+
+    /// <summary>The array's injected faults; <paramref name="change"/> holds the folder's lock offline until disposed.</summary>
+    FaultsHandle OpenFaults(string folder, bool change);
+
+    /// <summary>The faults now injected, for reports.</summary>
+    IReadOnlyList<Fault> Faults(string folder);
 }

@@ -1,5 +1,6 @@
 using RaidEmu.Cli.Output;
 using RaidEmu.Core;
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
 using RaidEmu.Live.Hosting;
@@ -11,6 +12,8 @@ namespace RaidEmu.Cli.Commands;
 /// <param name="readOnly">Served read-only: the volume's contents cannot be changed, through the control socket either.</param>
 internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
 {
+    private readonly Lock _faultGate = new();
+
     public LiveHost Host { get; } = host;
 
     public ArrayHandle Open(string folder, string purpose, bool force = false)
@@ -58,6 +61,34 @@ internal sealed class LiveArrays(LiveHost host, bool readOnly) : IArrayAccess
         Host.PowerGate.Enter();
         return new PowerHandle(Host.Power, Host.Folder, change, Host.PowerGate.Exit);
     }
+
+    public IReadOnlyList<Fault> Faults(string folder)
+    {
+        CheckFolder(folder);
+        return LiveFaults().Faults;
+    }
+
+    public FaultsHandle OpenFaults(string folder, bool change)
+    {
+        CheckFolder(folder);
+
+        // Two control requests may change the set at once; their saves of faults.json must not interleave.
+        _faultGate.Enter();
+        try
+        {
+            using var handle = Inspect(folder);
+            ulong events = handle.Array.EventCount;
+            return new FaultsHandle(LiveFaults(), Host.Folder, handle.Array.Uuid, () => Host.Volume.Current?.EventCount ?? events, _faultGate.Exit);
+        }
+        catch
+        {
+            _faultGate.Exit();
+            throw;
+        }
+    }
+
+    /// <summary>The running array's set, which its member devices apply and which saves itself; while power is off, the folder's.</summary>
+    private FaultSet LiveFaults() => Host.Volume.Current?.Faults ?? FaultSet.Load(Host.Folder);
 
     private void CheckFolder(string requested)
     {

@@ -1,4 +1,5 @@
 using RaidEmu.Cli.Output;
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Core.Power;
@@ -44,6 +45,25 @@ internal sealed class OfflineArrays : IArrayAccess
             using var array = ArrayFolder.Open(folder, inspect: true);
             var power = PowerFolder.Load(folder, array, replace);
             return new PowerHandle(power, folder, change, () => folderLock?.Dispose());
+        }
+        catch
+        {
+            folderLock?.Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<Fault> Faults(string folder) => FaultSet.Load(folder).Faults;
+
+    public FaultsHandle OpenFaults(string folder, bool change)
+    {
+        RequireFolder(folder);
+        var folderLock = change ? ArrayLock.Acquire(folder, "raidemu fault") : null;
+        try
+        {
+            using var array = ArrayFolder.Open(folder, inspect: true);
+            ulong events = array.EventCount;
+            return new FaultsHandle(FaultSet.Load(folder), folder, array.Uuid, () => events, () => folderLock?.Dispose());
         }
         catch
         {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Faults;
 using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
@@ -16,14 +17,18 @@ internal static partial class StatusCommand
     public static int Run(StatusOptions o)
     {
         using var handle = CommandContext.Current.Arrays.Inspect(o.Array);
-        var report = Build(handle.Array, handle.Folder);
+        var report = Build(handle.Array, handle.Folder, CommandContext.Current.Arrays.Faults(o.Array));
         Json.PrintOr(o.Json, report, Print);
 
         return 0;
     }
 
-    public static StatusReport Build(RaidArray array, string folder)
+    /// <param name="array">The array.</param>
+    /// <param name="folder">Its folder.</param>
+    /// <param name="faults">The faults injected into its members; null reads the folder's <c>faults.json</c>.</param>
+    public static StatusReport Build(RaidArray array, string folder, IReadOnlyList<Fault>? faults = null)
     {
+        faults ??= FaultSet.Load(folder).Faults;
         var g = array.Geometry;
         var members = new List<MemberReport>();
         foreach (var m in array.Members)
@@ -44,7 +49,17 @@ internal static partial class StatusCommand
                 MemberState.Stale => "none",
                 _ => "faulty",
             };
-            members.Add(new MemberReport(m.DevNumber, m.Path == null ? null : Path.GetFileName(m.Path), role, state, m.Events, m.Integrity?.FailedBlocks, m.Integrity == null ? null : m.CorrectedChecksumErrors));
+            members.Add(new MemberReport(
+                m.DevNumber,
+                m.Path == null ? null : Path.GetFileName(m.Path),
+                role,
+                state,
+                m.Events,
+                m.CorrectedReadErrors,
+                m.BadBlocks.Runs,
+                [.. faults.Where(f => f.Disk == m.DevNumber).Select(FaultReport.From)],
+                m.Integrity?.FailedBlocks,
+                m.Integrity == null ? null : m.CorrectedChecksumErrors));
         }
 
         var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
@@ -82,6 +97,7 @@ internal static partial class StatusCommand
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
                 : null,
+            [.. array.Unrecoverable.Select(r => new RegionReport(r.Offset, r.Length))],
             array.Members.Select(m => m.Integrity).FirstOrDefault(i => i != null) is { } integrity ? BlockTags.Name(integrity.Algorithm) : null);
     }
 
@@ -177,6 +193,35 @@ internal static partial class StatusCommand
             string role = Convert.ToString(m.Role, CultureInfo.InvariantCulture)!;
             string events = m.Events?.ToString(CultureInfo.InvariantCulture) ?? "-";
             CommandContext.Current.Out.WriteLine($"{disk,-5} {role,-7} {m.State,-11} {events,-7} {m.File ?? "-"}");
+        }
+
+        PrintErrors(r);
+    }
+
+    /// <summary>After the table: a line per member once any has errors, bad blocks or faults, and the regions lost.</summary>
+    private static void PrintErrors(StatusReport r)
+    {
+        var output = CommandContext.Current.Out;
+        var members = r.Members.Where(m => m.Disk != null).OrderBy(m => m.Disk).ToList();
+        if (members.Any(m => m.CorrectedReadErrors > 0 || m.BadBlocks?.Count > 0 || m.Faults?.Count > 0))
+        {
+            output.WriteLine();
+            foreach (var m in members)
+            {
+                long bad = m.BadBlocks?.Sum(b => b.Count) ?? 0;
+                string faults = m.Faults is { Count: > 0 } list
+                    ? "; faults: " + string.Join("; ", list.Select(f => $"{f.Id} {f.Kind}"))
+                    : "";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"disk {m.Disk}: {m.CorrectedReadErrors} corrected read errors, {bad} bad sectors recorded{faults}"));
+            }
+        }
+
+        if (r.Unrecoverable is { Count: > 0 } lost)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"unrecoverable: {lost.Sum(l => l.Length) / 512} sectors lost at offsets {string.Join(", ", lost.Select(l => $"{l.Offset} (+{l.Length})"))}; reads there fail"));
         }
     }
 

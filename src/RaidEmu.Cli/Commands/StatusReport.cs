@@ -1,3 +1,5 @@
+using RaidEmu.Core.Md;
+
 namespace RaidEmu.Cli.Commands;
 
 /// <summary>What <c>raidemu status --json</c> prints.</summary>
@@ -21,7 +23,11 @@ internal sealed record StatusReport(
     string Power,
     IReadOnlyList<LeftOutReport> LeftOut,
     BitmapReport? Bitmap = null,
+    IReadOnlyList<RegionReport>? Unrecoverable = null,
     string? Integrity = null);
+
+/// <summary>A region of the logical volume, in bytes.</summary>
+internal sealed record RegionReport(long Offset, long Length);
 
 /// <summary>The write-intent bitmap, and what the last resync or recovery saved thanks to it.</summary>
 internal sealed record BitmapReport(long ChunkBytes, long DirtyChunks, long Chunks, ulong EventsCleared, SavingReport? LastSync);
@@ -32,8 +38,21 @@ internal sealed record SavingReport(string Kind, long SyncedBytes, long SkippedB
 /// <summary>A member file assembly left out, and why.</summary>
 internal sealed record LeftOutReport(string File, string Reason);
 
-/// <summary>One member (or empty slot) in a status report.</summary>
-internal sealed record MemberReport(int? Disk, string? File, object Role, string State, ulong? Events, long? ChecksumFailures = null, int? CorrectedChecksumErrors = null);
+/// <summary>
+/// One member (or empty slot) in a status report: its read errors md corrected, the sectors its bad-block
+/// log records, and the faults injected into it (none of which an empty slot has).
+/// </summary>
+internal sealed record MemberReport(
+    int? Disk,
+    string? File,
+    object Role,
+    string State,
+    ulong? Events,
+    int? CorrectedReadErrors = null,
+    IReadOnlyList<BadBlock>? BadBlocks = null,
+    IReadOnlyList<FaultReport>? Faults = null,
+    long? ChecksumFailures = null,
+    int? CorrectedChecksumErrors = null);
 
 /// <summary>Progress of a pending recovery or resync.</summary>
 internal sealed record RangeReport(long OffsetBytes, long TotalBytes);

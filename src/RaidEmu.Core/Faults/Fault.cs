@@ -56,6 +56,7 @@ public sealed record Fault
     public DateTimeOffset Added { get; init; }
 
     /// <summary>True when the fault covers the whole disk rather than a range.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool WholeDisk => FirstSector is null;
 
     /// <summary>True when the fault touches data-area bytes [<paramref name="offset"/>, +<paramref name="length"/>).</summary>

@@ -22,6 +22,9 @@ public sealed class FaultSet
     };
 
     private readonly Lock _lock = new();
+
+    // Saves come from commands and from the member devices' own changes at once; they share one temporary file.
+    private readonly Lock _saveLock = new();
     private Fault[] _faults = [];
     private int _nextId = 1;
     private long _version;
@@ -80,14 +83,17 @@ public sealed class FaultSet
     {
         string path = PathIn(folder);
         string temp = path + ".tmp";
-        Saved saved;
-        lock (_lock)
+        lock (_saveLock)
         {
-            saved = new Saved { NextId = _nextId, Faults = [.. _faults] };
-        }
+            Saved saved;
+            lock (_lock)
+            {
+                saved = new Saved { NextId = _nextId, Faults = [.. _faults] };
+            }
 
-        File.WriteAllText(temp, JsonSerializer.Serialize(saved, s_json));
-        File.Move(temp, path, overwrite: true);
+            File.WriteAllText(temp, JsonSerializer.Serialize(saved, s_json));
+            File.Move(temp, path, overwrite: true);
+        }
     }
 
     /// <summary>Adds <paramref name="fault"/> under a new id; returns it as stored.</summary>

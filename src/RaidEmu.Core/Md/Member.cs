@@ -75,13 +75,17 @@ public sealed class Member
     /// <summary>The member's checksums, when the array keeps them (<c>create --integrity</c>).</summary>
     public IntegrityDevice? Integrity => Device as IntegrityDevice;
 
-    internal IBlockDevice Device { get; }
-
     /// <summary>
-    /// True when the member keeps a bad-block log, so a range it cannot write or repair is recorded instead of
-    /// failing the whole member (md's badblocks, absent when the superblock has no bblog).
+    /// True when the member's metadata has a bad-block log, so bad blocks recorded in <see cref="BadBlocks"/> persist.
+    /// Members of arrays made before RaidEmu wrote logs have none: md cannot record a bad block there and fails the
+    /// member instead (a superblock write with bad blocks on such a member reports it failed).
     /// </summary>
-    internal bool HasBadBlockLog { get; set; } = true;
+    public bool HasBadBlockLog => OnDisk is { } super && BadBlockLog.IsConfigured(super);
+
+    /// <summary><see cref="BadBlockList.Version"/> last written to the member's log; -1 when the log was never written.</summary>
+    internal long BadBlocksWritten { get; set; } = -1;
+
+    internal IBlockDevice Device { get; }
 
     /// <summary>
     /// Ranges a read of this member has just failed on, in sectors of its data area: kept only while the failing
@@ -115,6 +119,26 @@ public sealed class Member
 
     /// <summary>Sets the count loaded from the superblock at assembly.</summary>
     internal void LoadCorrectedReadErrors(int count) => Volatile.Write(ref _correctedReadErrors, count);
+
+    /// <summary>
+    /// md's super_1_load: the member's superblock, the bad blocks of its log (<paramref name="runs"/>) and its
+    /// corrected read errors (cnt_corrected_read). The log counts as written, so an unchanged list is not rewritten.
+    /// </summary>
+    internal void LoadFromDisk(Superblock super, IReadOnlyList<(long Sector, long Count)> runs, string label)
+    {
+        OnDisk = super;
+        try
+        {
+            BadBlocks.Load(runs.Select(r => new BadBlock(r.Sector, r.Count)));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new MetadataException($"{label}: {ex.Message}", ex);
+        }
+
+        BadBlocksWritten = BadBlocks.Version;
+        LoadCorrectedReadErrors((int)Math.Min(super.CorrectedReads, int.MaxValue));
+    }
 
     internal void CountRead(int bytes) => Interlocked.Add(ref _bytesRead, bytes);
 

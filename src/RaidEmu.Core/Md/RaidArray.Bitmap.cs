@@ -29,6 +29,7 @@ public sealed partial class RaidArray
         _bitmap = bitmap;
         _bitmapReadOnly = readOnly;
         _superblocks.BitmapOffsetSectors = bitmap.OffsetSectors;
+        _superblocks.BitmapBytes = bitmap.Header.StorageBytes;
         // As md's bitmap load: when a member is missing or being rebuilt, every set bit may be what it lacks.
         if (BitmapDegraded || _table.All.Any(m => m.State == MemberState.Rebuilding))
         {

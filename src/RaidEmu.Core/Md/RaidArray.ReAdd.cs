@@ -37,7 +37,9 @@ public sealed partial class RaidArray
                 return null;
             }
 
+            // md's re-add loads the device's own superblock: its bad blocks and corrected reads come back with it.
             var member = new Member(former.DevNumber, device, path, former.DeviceUuid) { State = MemberState.Spare, Events = former.Events };
+            member.LoadFromDisk(former, BadBlockLog.Read(device, former, path ?? "device"), path ?? "device");
             _table.Attach(member);
             SectorSize = Math.Max(SectorSize, device.SectorSize);
             _table.TakeSlot(member, slot);

@@ -4,13 +4,16 @@ namespace RaidEmu.Core.Md;
 
 /// <summary>
 /// Builds each member's md v1.2 superblock from the array's state and writes it: the role table, the
-/// member's own recovery offset, the event count and the resync offset. Faulty members are skipped, as md
-/// leaves their superblocks as they were.
+/// member's own recovery offset, corrected read errors and bad-block log, the event count and the resync offset.
+/// Faulty members are skipped, as md leaves their superblocks as they were.
 /// </summary>
 internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geometry, TimeProvider clock)
 {
     /// <summary>Sectors from the superblock to the write-intent bitmap; 0 when the array has none.</summary>
     public int BitmapOffsetSectors { get; set; }
+
+    /// <summary>Bytes of the bitmap's header and bits; a new member's bad-block log goes after them.</summary>
+    public long BitmapBytes { get; set; }
 
     /// <summary>
     /// Writes and flushes every live member's superblock. Stops at the first member that fails and reports
@@ -29,13 +32,32 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
             }
 
             var super = Build(member, roles, events, resyncOffset);
+            long logVersion = member.BadBlocks.Version;
+            var runs = member.BadBlocks.Runs;
+            if (runs.Count > 0 && !BadBlockLog.IsConfigured(super))
+            {
+                // md's super_1_sync: bad blocks on a member with nowhere to record them fail the member.
+                failed(member, new IOException($"disk {member.DevNumber} has bad blocks but no bad-block log to record them in"));
+                return;
+            }
+
+            super.FeatureMap = runs.Count > 0 ? super.FeatureMap | Superblock.FeatureBadBlocks : super.FeatureMap & ~Superblock.FeatureBadBlocks;
             super.WriteTo(block);
             try
             {
+                // The log first, flushed, so a superblock that announces bad blocks never points at an older log.
+                if (logVersion != member.BadBlocksWritten && BadBlockLog.IsConfigured(super))
+                {
+                    var log = BadBlockLog.Encode(runs.Select(r => (r.Sector, r.Count)), super.BadBlockLogSize, super.BadBlockLogShift);
+                    member.Device.Write(BadBlockLog.ByteOffset(super), log);
+                    member.Device.Flush();
+                }
+
                 member.Device.Write(Superblock.ByteOffset, block);
                 member.Device.Flush();
                 member.Events = events;
                 member.OnDisk = super;
+                member.BadBlocksWritten = logVersion;
             }
             catch (IOException ex)
             {
@@ -72,10 +94,7 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
     private Superblock Build(Member member, ushort[] roles, ulong events, ulong resyncOffset)
     {
         bool rebuilding = member.State == MemberState.Rebuilding;
-        var sb = member.OnDisk?.Copy() ?? new Superblock
-        {
-            DataSize = (ulong)((member.Device.Length - geometry.DataOffsetBytes) / 512),
-        };
+        var sb = member.OnDisk?.Copy() ?? NewSuperblock(member);
         const uint ours = Superblock.FeatureRecoveryOffset | Superblock.FeatureBitmap | Superblock.FeatureRecoveryBitmap;
         sb.FeatureMap = (sb.FeatureMap & ~ours)
             | (rebuilding ? Superblock.FeatureRecoveryOffset : 0)
@@ -93,11 +112,25 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
         sb.DataOffset = (ulong)(geometry.DataOffsetBytes / 512);
         sb.RecoveryOffset = rebuilding ? (ulong)(member.RecoveryOffset / 512) : 0;
         sb.DevNumber = member.DevNumber;
+        sb.CorrectedReads = (uint)member.CorrectedReadErrors;
         sb.DeviceUuid = member.DeviceUuid;
         sb.UpdateTime = clock.GetUtcNow();
         sb.Events = events;
         sb.ResyncOffset = resyncOffset;
         sb.Roles = roles;
         return sb;
+    }
+
+    /// <summary>A new member's own fields, as mdadm writes them: its data size and a bad-block log after the bitmap.</summary>
+    private Superblock NewSuperblock(Member member)
+    {
+        long dataOffsetSectors = geometry.DataOffsetBytes / 512;
+        var (offset, size) = BadBlockLog.Place(geometry.ComponentBytes / 512, BitmapOffsetSectors, BitmapBytes, dataOffsetSectors);
+        return new Superblock
+        {
+            DataSize = (ulong)((member.Device.Length / 512) - dataOffsetSectors),
+            BadBlockLogOffset = offset,
+            BadBlockLogSize = size,
+        };
     }
 }

@@ -31,7 +31,8 @@ public static class Assembler
         }
 
         var leftOut = new List<LeftOutMember>(unopened ?? []);
-        var found = ReadSuperblocks(sources, leftOut, ownsDevices);
+        var logs = new Dictionary<MemberSource, IReadOnlyList<(long Sector, long Count)>>();
+        var found = ReadSuperblocks(sources, leftOut, ownsDevices, logs);
         CheckSameArray(found);
         RefuseUnsupportedFeatures(found);
 
@@ -41,7 +42,9 @@ public static class Assembler
         var slots = new Member?[geometry.RaidDisks];
         foreach (var (source, super) in found.OrderByDescending(f => f.Super.Events))
         {
-            members.Add(PlaceMember(source, super, reference, slots, members));
+            var member = PlaceMember(source, super, reference, slots, members);
+            member.LoadFromDisk(super, logs[source], Label(source));
+            members.Add(member);
         }
 
         bool dirty = reference.ResyncOffset != Superblock.Synced;
@@ -116,18 +119,21 @@ public static class Assembler
     }
 
     /// <summary>
-    /// Reads every member's superblock. A member whose superblock is missing, damaged or impossible for its file is
-    /// left out with the reason, as md assembles without a device it cannot read; only when none is readable does
-    /// assembly fail.
+    /// Reads every member's superblock and bad-block log into <paramref name="logs"/>. A member whose superblock or
+    /// log is missing, damaged or impossible for its file is left out with the reason, as md assembles without a
+    /// device it cannot load; only when none is readable does assembly fail.
     /// </summary>
-    private static List<(MemberSource Source, Superblock Super)> ReadSuperblocks(IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices)
+    private static List<(MemberSource Source, Superblock Super)> ReadSuperblocks(
+        IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices, Dictionary<MemberSource, IReadOnlyList<(long Sector, long Count)>> logs)
     {
         var found = new List<(MemberSource Source, Superblock Super)>();
         foreach (var source in sources)
         {
             try
             {
-                found.Add((source, Superblock.Read(source.Device, Label(source))));
+                var super = Superblock.Read(source.Device, Label(source));
+                logs[source] = BadBlockLog.Read(source.Device, super, Label(source));
+                found.Add((source, super));
             }
             catch (Exception ex) when (ex is MetadataException or IOException)
             {
@@ -172,7 +178,7 @@ public static class Assembler
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
     {
         ushort role = super.DevNumber < reference.Roles.Length ? reference.Roles[super.DevNumber] : DeviceRole.Faulty;
-        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events, OnDisk = super };
+        var member = new Member(super.DevNumber, source.Device, source.Path, super.DeviceUuid) { Events = super.Events };
         if (placed.Any(m => m.DevNumber == super.DevNumber))
         {
             throw new MetadataException($"{Label(source)}: device number {super.DevNumber} is claimed by another member file too");

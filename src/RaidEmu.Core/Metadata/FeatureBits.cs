@@ -5,9 +5,9 @@ public static class FeatureBits
 {
     /// <summary>
     /// Bits RaidEmu can run with: the internal bitmap, recovery_offset, bitmap-based recovery (a re-add), the bad-block log
-    /// (kept and written back), and raid0's layout flag, which means nothing for RAID 1 or 5.
+    /// (read at assembly, written with the superblock), and raid0's layout flag, which means nothing for RAID 1 or 5.
     /// </summary>
-    public const uint Supported = Superblock.FeatureBitmap | Superblock.FeatureRecoveryOffset | Superblock.FeatureRecoveryBitmap | 0x8 | 0x1000;
+    public const uint Supported = Superblock.FeatureBitmap | Superblock.FeatureRecoveryOffset | Superblock.FeatureRecoveryBitmap | Superblock.FeatureBadBlocks | 0x1000;
 
     private static readonly (uint Bit, string Name)[] s_names =
     [

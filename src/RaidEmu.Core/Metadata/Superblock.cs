@@ -30,6 +30,12 @@ public sealed class Superblock
     public const uint FeatureRecoveryOffset = 2;
 
     /// <summary>
+    /// feature_map bit (MD_FEATURE_BAD_BLOCKS): the bad-block log holds entries. md sets it on every superblock write
+    /// while the member's list is not empty and clears it when the list is; the log is read only when it is set.
+    /// </summary>
+    public const uint FeatureBadBlocks = 8;
+
+    /// <summary>
     /// feature_map bit (MD_FEATURE_RECOVERY_BITMAP): the recovery under way is bitmap-based (a re-add), so
     /// after a restart it still copies only the chunks the bitmap marks.
     /// </summary>

@@ -96,6 +96,40 @@ public sealed class LiveHost : IDisposable
         }
     }
 
+    /// <summary>
+    /// A member that vanished is back. As udev's incremental mdadm does for a returning disk, a member md
+    /// failed while it was gone is taken out and re-added to its old slot (md's re-add), so a bitmap recovers
+    /// only what it missed; a member md never failed (no I/O met the gap) needs nothing more.
+    /// </summary>
+    public void MemberReturned(int disk)
+    {
+        lock (_gate)
+        {
+            if (Volume.Current is not { } array)
+            {
+                return;
+            }
+
+            var member = array.Members.FirstOrDefault(m => m.DevNumber == disk);
+            if (member is not { State: MemberState.Faulty, Path: { } path })
+            {
+                Log(EventTypes.MemberReturned, "the disk is back; md had not failed it, so it stays as it is", array, disk);
+                return;
+            }
+
+            Log(EventTypes.MemberReturned, "the disk is back after vanishing; md failed it while it was gone, so it is re-added", array, disk);
+            try
+            {
+                ArrayFolder.RemoveMember(array, disk);
+                ArrayFolder.AddMember(Folder, array, path + ArrayFolder.RemovedSuffix);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or ArrayRefusedException or InvalidOperationException)
+            {
+                Log(EventTypes.MemberReturned, $"the disk is back but could not be re-added: {ex.Message}; add it with 'raidemu add --file'", array, disk);
+            }
+        }
+    }
+
     /// <summary>Saves the power state, flushes the array (marking it clean) and releases the folder.</summary>
     public void Dispose()
     {
@@ -132,10 +166,18 @@ public sealed class LiveHost : IDisposable
         var array = ArrayFolder.Open(Folder, force, wrap: device =>
         {
             var disk = new PowerCutDevice(device);
-            disks.Add(disk);
+            lock (disks)
+            {
+                disks.Add(disk);
+            }
+
             return disk;
         });
         _disks = disks;
+
+        // Raised on a member's I/O path or a timer; the re-add takes the host's gate and writes superblocks,
+        // so it runs apart from whatever raised it.
+        array.Faults.Returned += (_, e) => ThreadPool.QueueUserWorkItem(_ => MemberReturned(e.Fault.Disk));
 
         // A served array is marked clean when idle, as md does, so a power loss while idle needs no resync.
         array.SafeModeDelay = RaidArray.DefaultSafeModeDelay;
@@ -211,9 +253,13 @@ public sealed class LiveHost : IDisposable
         }
 
         array.PowerOff();
-        for (int i = 0; i < _disks.Count; i++)
+        var disks = _disks;
+        lock (disks)
         {
-            _disks[i].Cut(new Random(_seed + i));
+            for (int i = 0; i < disks.Count; i++)
+            {
+                disks[i].Cut(new Random(_seed + i));
+            }
         }
 
         Volume.PowerLost("power lost; it restarts when power returns (or with 'raidemu start --force' if it is dirty and degraded)");
@@ -221,6 +267,6 @@ public sealed class LiveHost : IDisposable
         Log(EventTypes.ArrayPowerLost, $"power lost: in-flight writes torn, array stopped {(array.IsDirty ? "dirty" : "clean")}", array);
     }
 
-    private void Log(string type, string details, RaidArray? array) =>
-        _log.Append(new ArrayEvent(Power.Now, _uuid, type, null, details, array?.EventCount ?? 0));
+    private void Log(string type, string details, RaidArray? array, int? member = null) =>
+        _log.Append(new ArrayEvent(Power.Now, _uuid, type, member, details, array?.EventCount ?? 0));
 }

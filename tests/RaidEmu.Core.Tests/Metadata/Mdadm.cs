@@ -8,10 +8,15 @@ internal static class Mdadm
     public static string? Path =>
         new[] { "/usr/sbin/mdadm", "/sbin/mdadm", "/usr/bin/mdadm" }.FirstOrDefault(File.Exists);
 
-    public static string Examine(string file)
+    public static string Examine(string file) => Run("--examine", file);
+
+    /// <summary>What <c>mdadm --examine-badblocks</c> lists for a member file.</summary>
+    public static string ExamineBadBlocks(string file) => Run("--examine-badblocks", file);
+
+    private static string Run(string verb, string file)
     {
         string mdadm = Path ?? throw new InvalidOperationException("mdadm is not installed");
-        var info = new ProcessStartInfo(mdadm, ["--examine", file])
+        var info = new ProcessStartInfo(mdadm, [verb, file])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -19,7 +24,7 @@ internal static class Mdadm
         using var process = Process.Start(info)!;
         string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, $"mdadm --examine {file} failed:\n{output}");
+        Assert.AreEqual(0, process.ExitCode, $"mdadm {verb} {file} failed:\n{output}");
         return output;
     }
 

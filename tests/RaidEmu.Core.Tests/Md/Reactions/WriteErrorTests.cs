@@ -89,7 +89,7 @@ public sealed class WriteErrorTests
     {
         var sink = new MemoryEventSink();
         using var array = Mirror(2, sink, out var devices, out var model);
-        array.Members[1].HasBadBlockLog = false;
+        array.Members[1].OnDisk!.BadBlockLogOffset = 0; // as a member made before RaidEmu wrote logs
         devices[1].Unwritable(DataOffset + 4096, 512);
         array.Write(0, new byte[16384]);
         new byte[16384].CopyTo(model, 0);
