@@ -1,6 +1,7 @@
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Devices.Timing;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Mdadm;
@@ -64,6 +65,8 @@ internal static class CreateCommand
             throw new UsageException($"--delay must be at least 1 second, not {o.Delay}");
         }
 
+        var integrity = o.Integrity == null ? IntegrityAlgorithm.None
+            : BlockTags.Parse(o.Integrity) ?? throw new UsageException($"unknown integrity '{o.Integrity}': use {string.Join(", ", BlockTags.Names)}");
         var options = new ArrayCreateOptions
         {
             Level = level,
@@ -72,6 +75,7 @@ internal static class CreateCommand
             Algorithm = layout,
             Name = name,
             AssumeClean = o.AssumeClean,
+            Integrity = integrity,
             Bitmap = bitmap,
             BitmapChunkBytes = bitmapChunk,
             BitmapDelaySeconds = o.Delay ?? ArrayCreateOptions.Default.BitmapDelaySeconds,
@@ -96,7 +100,8 @@ internal static class CreateCommand
             : $"RAID 1 '{array.Name}' of {g.RaidDisks} disks";
         int spares = array.Members.Count(m => m.State == MemberState.Spare);
         string bitmap = array.BitmapChunkBytes is { } bc ? $", internal bitmap (chunk {Sizes.Human(bc)})" : "";
-        return $"{shape}{(spares > 0 ? $" + {spares} spare{(spares > 1 ? "s" : "")}" : "")}, {Sizes.Human(array.Length)} usable{bitmap}";
+        string checksums = array.Members.Select(m => m.Integrity).FirstOrDefault(i => i != null) is { } integrity ? $", {BlockTags.Name(integrity.Algorithm)} checksums" : "";
+        return $"{shape}{(spares > 0 ? $" + {spares} spare{(spares > 1 ? "s" : "")}" : "")}, {Sizes.Human(array.Length)} usable{bitmap}{checksums}";
     }
 
     /// <summary>Runs one of Core's rules, naming the flag the refused value came from.</summary>

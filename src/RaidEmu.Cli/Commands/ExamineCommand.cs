@@ -2,6 +2,7 @@ using System.Globalization;
 using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Metadata;
@@ -26,7 +27,7 @@ internal static class ExamineCommand
             log = ReadLog(device, sb, o.File);
         }
 
-        var report = Build(o.File, sb, log);
+        var report = Build(o.File, sb, log) with { Integrity = Sidecar(path) };
         Json.PrintOr(o.Json, report, Print);
 
         return 0;
@@ -111,6 +112,32 @@ internal static class ExamineCommand
             log);
     }
 
+    /// <summary>The sidecar beside <paramref name="path"/>, read without trusting it: a damaged one is reported, not thrown.</summary>
+    private static IntegrityReport? Sidecar(string path)
+    {
+        string sidecar = IntegrityFiles.SidecarPath(path);
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        var block = new byte[IntegrityHeader.Bytes];
+        using (var stream = File.OpenRead(sidecar))
+        {
+            stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+        }
+
+        try
+        {
+            var header = IntegrityHeader.Decode(block, Path.GetFileName(sidecar));
+            return new IntegrityReport(Path.GetFileName(sidecar), BlockTags.Name(header.Algorithm), BlockTags.BlockBytes, header.Blocks, header.FailedBlocks, null);
+        }
+        catch (IntegrityFileException ex)
+        {
+            return new IntegrityReport(Path.GetFileName(sidecar), null, null, null, null, ex.Message);
+        }
+    }
+
     private static void Print(ExamineReport r)
     {
         var lines = new List<(string Key, string Value)>
@@ -157,6 +184,10 @@ internal static class ExamineCommand
 
         lines.Add(("Device Role", r.Role is int slot ? $"Active device {slot}" : (string)r.Role));
         lines.Add(("Array State", r.ArrayState));
+        if (r.Integrity is { } integrity)
+        {
+            lines.Add(("Integrity", integrity.Problem ?? $"{integrity.Algorithm}, {integrity.Blocks} blocks of {integrity.BlockBytes} bytes, {integrity.FailedBlocks} failed their checksum ({integrity.File})"));
+        }
 
         CommandContext.Current.Out.WriteLine($"{r.File}:");
         foreach (var (key, value) in lines)

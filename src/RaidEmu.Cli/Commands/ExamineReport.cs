@@ -27,4 +27,8 @@ internal sealed record ExamineReport(
     object Role,
     string ArrayState,
     uint CorrectedReadErrors,
-    ExamineBadBlockLog? BadBlockLog);
+    ExamineBadBlockLog? BadBlockLog,
+    IntegrityReport? Integrity = null);
+
+/// <summary>The member's checksum sidecar, when it has one.</summary>
+internal sealed record IntegrityReport(string File, string? Algorithm, int? BlockBytes, long? Blocks, long? FailedBlocks, string? Problem);

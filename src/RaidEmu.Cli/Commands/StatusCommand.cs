@@ -4,6 +4,7 @@ using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Faults;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
 using RaidEmu.Core.Mdadm;
@@ -56,7 +57,9 @@ internal static partial class StatusCommand
                 m.Events,
                 m.CorrectedReadErrors,
                 m.BadBlocks.Runs,
-                [.. faults.Where(f => f.Disk == m.DevNumber).Select(FaultReport.From)]));
+                [.. faults.Where(f => f.Disk == m.DevNumber).Select(FaultReport.From)],
+                m.Integrity?.FailedBlocks,
+                m.Integrity == null ? null : m.CorrectedChecksumErrors));
         }
 
         var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
@@ -94,7 +97,8 @@ internal static partial class StatusCommand
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
                 : null,
-            [.. array.Unrecoverable.Select(r => new RegionReport(r.Offset, r.Length))]);
+            [.. array.Unrecoverable.Select(r => new RegionReport(r.Offset, r.Length))],
+            array.Members.Select(m => m.Integrity).FirstOrDefault(i => i != null) is { } integrity ? BlockTags.Name(integrity.Algorithm) : null);
     }
 
     private static SavingReport? LastSaving(string folder)
@@ -148,6 +152,12 @@ internal static partial class StatusCommand
                 CommandContext.Current.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"            last {saved.Kind} copied {Sizes.Human(saved.SyncedBytes)} and skipped {Sizes.Human(saved.SkippedBytes)} clean in the bitmap ({(total == 0 ? 0 : 100.0 * saved.SkippedBytes / total):0.#}% saved)"));
             }
+        }
+
+        if (r.Integrity != null)
+        {
+            var failures = r.Members.Where(m => m.ChecksumFailures != null).Select(m => $"disk {m.Disk} {m.ChecksumFailures} ({m.CorrectedChecksumErrors} corrected)");
+            CommandContext.Current.Out.WriteLine($"integrity:  {r.Integrity} per 4 KiB block; blocks that failed their checksum: {string.Join(", ", failures)}");
         }
 
         if (r.Recovery != null)

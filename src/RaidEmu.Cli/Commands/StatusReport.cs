@@ -23,7 +23,8 @@ internal sealed record StatusReport(
     string Power,
     IReadOnlyList<LeftOutReport> LeftOut,
     BitmapReport? Bitmap = null,
-    IReadOnlyList<RegionReport>? Unrecoverable = null);
+    IReadOnlyList<RegionReport>? Unrecoverable = null,
+    string? Integrity = null);
 
 /// <summary>A region of the logical volume, in bytes.</summary>
 internal sealed record RegionReport(long Offset, long Length);
@@ -49,7 +50,9 @@ internal sealed record MemberReport(
     ulong? Events,
     int? CorrectedReadErrors = null,
     IReadOnlyList<BadBlock>? BadBlocks = null,
-    IReadOnlyList<FaultReport>? Faults = null);
+    IReadOnlyList<FaultReport>? Faults = null,
+    long? ChecksumFailures = null,
+    int? CorrectedChecksumErrors = null);
 
 /// <summary>Progress of a pending recovery or resync.</summary>
 internal sealed record RangeReport(long OffsetBytes, long TotalBytes);

@@ -76,14 +76,24 @@ internal static class SyncCommands
     {
         using var handle = CommandContext.Current.Arrays.Open(folder, repair ? "repair" : "check");
         // JSON output is for programs: a progress bar would land in front of the document.
+        var before = handle.Array.Members.ToDictionary(m => m.DevNumber, m => m.CorrectedChecksumErrors);
         long mismatches = Scrub(handle.Array, repair, showProgress: !json);
+
+        // With checksums md's read-error path has already rewritten every block that failed its own: say where.
+        var checksums = handle.Array.Members.Where(m => m.Integrity != null)
+            .Select(m => new { disk = m.DevNumber, correctedChecksumErrors = m.CorrectedChecksumErrors - before.GetValueOrDefault(m.DevNumber) })
+            .ToList();
         if (json)
         {
-            Json.Print(new { action = repair ? "repair" : "check", mismatches });
+            Json.Print(new { action = repair ? "repair" : "check", mismatches, checksumErrors = checksums.Count == 0 ? null : checksums });
         }
         else
         {
             CommandContext.Current.Out.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
+            foreach (var c in checksums.Where(c => c.correctedChecksumErrors > 0))
+            {
+                CommandContext.Current.Out.WriteLine($"disk {c.disk}: {c.correctedChecksumErrors} read(s) failed their checksum and were rewritten from redundancy ('raidemu events' names the sectors)");
+            }
         }
 
         return 0;

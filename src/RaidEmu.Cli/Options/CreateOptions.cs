@@ -50,6 +50,10 @@ public sealed class CreateOptions : ArrayOptions
     [Option("delay", HelpText = "Seconds between the bitmap daemon's sweeps, which clear bits 2-3 sweeps after the last write (default 5, as md).")]
     public int? Delay { get; set; }
 
+    /// <summary>Per-block checksums.</summary>
+    [Option("integrity", HelpText = "A checksum for every 4 KiB block of each member, in a diskN.img.integrity file beside it, verified on every read so silent corruption is repaired from redundancy: none (default: members exactly as md's), xxh3 or crc32c.")]
+    public string? Integrity { get; set; }
+
     /// <summary>Disk timing profile.</summary>
     [Option("profile", HelpText = "Disk timing profile applied to member I/O whenever the array is opened: none (host page-cache speed, the default), hdd (seeks, 7200 rpm, 200 MB/s, one I/O at a time), ssd (80 us reads, 500 MB/s) or nvme (20 us, 3 GB/s). Kept in timing.json in the array folder, where its parameters can be overridden. The initial sync runs at host speed.")]
     public string? Profile { get; set; }

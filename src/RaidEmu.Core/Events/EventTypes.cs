@@ -72,6 +72,9 @@ public static class EventTypes
     /// <summary>A member's read error was repaired: the range was rebuilt from redundancy and rewritten.</summary>
     public const string ReadErrorCorrected = "ReadErrorCorrected";
 
+    /// <summary>Blocks of a member failed their checksum (silent corruption) and were rewritten from redundancy.</summary>
+    public const string ChecksumErrorCorrected = "ChecksumErrorCorrected";
+
     /// <summary>A read error could not be repaired: no other copy of the range was readable; the caller got EIO.</summary>
     public const string ReadErrorUncorrectable = "ReadErrorUncorrectable";
 

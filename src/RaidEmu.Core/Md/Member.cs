@@ -1,4 +1,5 @@
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Metadata;
 
 namespace RaidEmu.Core.Md;
@@ -10,6 +11,7 @@ public sealed class Member
     private long _bytesWritten;
     private long _recoveryOffset;
     private int _correctedReadErrors;
+    private int _correctedChecksumErrors;
     private long _pendingIo;
     private long _readLatencyTicks;
 
@@ -70,6 +72,9 @@ public sealed class Member
     /// <summary>Sectors recorded bad on this member (its bad-block log).</summary>
     public BadBlockList BadBlocks { get; } = new();
 
+    /// <summary>The member's checksums, when the array keeps them (<c>create --integrity</c>).</summary>
+    public IntegrityDevice? Integrity => Device as IntegrityDevice;
+
     /// <summary>
     /// True when the member's metadata has a bad-block log, so bad blocks recorded in <see cref="BadBlocks"/> persist.
     /// Members of arrays made before RaidEmu wrote logs have none: md cannot record a bad block there and fails the
@@ -106,6 +111,11 @@ public sealed class Member
 
     /// <summary>Counts one corrected read error; returns the new count.</summary>
     internal int CountCorrectedReadError() => Interlocked.Increment(ref _correctedReadErrors);
+
+    /// <summary>Read errors of <see cref="CorrectedReadErrors"/> that were checksum failures (silent corruption caught by <see cref="Integrity"/>), since the array started.</summary>
+    public int CorrectedChecksumErrors => Volatile.Read(ref _correctedChecksumErrors);
+
+    internal int CountCorrectedChecksumError() => Interlocked.Increment(ref _correctedChecksumErrors);
 
     /// <summary>Sets the count loaded from the superblock at assembly.</summary>
     internal void LoadCorrectedReadErrors(int count) => Volatile.Write(ref _correctedReadErrors, count);

@@ -135,6 +135,11 @@ internal sealed class MemberIo
         }
         else if (failed.Count == 0)
         {
+            if (cause is ChecksumMismatchException)
+            {
+                _array.NoteChecksumErrorCorrected(member, memberOffset, good.Length);
+            }
+
             _array.NoteReadErrorCorrected(member, memberOffset, good.Length);
         }
         else

@@ -50,6 +50,13 @@ public sealed partial class RaidArray
         }
     }
 
+    /// <summary>md sees a checksum failure as a read error; this counts it apart, so silent corruption shows.</summary>
+    internal void NoteChecksumErrorCorrected(Member member, long memberOffset, int length)
+    {
+        int count = member.CountCorrectedChecksumError();
+        Note(EventTypes.ChecksumErrorCorrected, member, $"{Where(memberOffset, length)} failed its checksum and was rewritten from redundancy; {count} corrected so far");
+    }
+
     /// <summary>A read found no member holding the bytes: the caller gets EIO, the array stays up.</summary>
     internal void NoteReadErrorUncorrectable(Member member, long memberOffset, int length)
     {

@@ -1,3 +1,4 @@
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 
 namespace RaidEmu.Core.Mdadm;
@@ -46,6 +47,9 @@ public sealed record ArrayCreateOptions
 
     /// <summary>Seconds between the bitmap daemon's sweeps (mdadm's --delay).</summary>
     public int BitmapDelaySeconds { get; init; } = Metadata.BitmapSuperblock.DefaultDaemonSleepSeconds;
+
+    /// <summary>A checksum for every 4 KiB block of each member's data area, kept in a sidecar file beside it; none keeps the members exactly md's.</summary>
+    public IntegrityAlgorithm Integrity { get; init; }
 
     /// <summary>A fixed UUID (tests); a random one when null.</summary>
     public Guid? Uuid { get; init; }

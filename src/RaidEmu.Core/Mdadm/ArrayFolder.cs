@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Metadata;
 
@@ -62,13 +63,21 @@ public static partial class ArrayFolder
         var sources = new List<MemberSource>();
         try
         {
+            if (options.Integrity != IntegrityAlgorithm.None)
+            {
+                IntegrityFolder.Save(folder, options.Integrity);
+            }
+
             for (int i = 0; i < count; i++)
             {
                 string path = MemberPath(folder, i);
                 sources.Add(new MemberSource(FileBlockDevice.Create(path, diskBytes, sparse: sparse), path));
+                sources[i] = sources[i] with { Device = NewIntegrity(options.Integrity, sources[i].Device, path, ArrayCreateOptions.DataOffsetBytes) };
             }
 
-            return ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
+            var array = ArrayCreator.Create(options, sources, new EventLog(EventLogPath(folder)), clock);
+            BindIntegrity(array.Members);
+            return array;
         }
         catch
         {
@@ -77,6 +86,8 @@ public static partial class ArrayFolder
                 source.Device.Dispose();
                 File.Delete(source.Path!);
             }
+
+            DeleteIntegrity(folder, sources.Select(s => s.Path!));
 
             File.Delete(EventLogPath(folder));
             if (madeFolder && !Directory.EnumerateFileSystemEntries(folder).Any())
@@ -117,6 +128,7 @@ public static partial class ArrayFolder
         var layers = MemberLayers.For(folder, clock, wrap);
         var sources = new List<MemberSource>();
         var unopened = new List<LeftOutMember>();
+        var integrity = IntegrityFolder.Load(folder);
         try
         {
             foreach (string file in files)
@@ -134,7 +146,18 @@ public static partial class ArrayFolder
                 }
 
                 var (disk, dataOffset) = MemberLayers.Probe(device, file);
-                sources.Add(new MemberSource(layers.Wrap(device, disk, dataOffset), file));
+                var member = layers.Wrap(device, disk, dataOffset);
+                try
+                {
+                    member = OpenIntegrity(integrity, member, device, file, inspect);
+                }
+                catch
+                {
+                    member.Dispose();
+                    throw;
+                }
+
+                sources.Add(new MemberSource(member, file));
             }
 
             var array = Assembler.Assemble(sources, new EventLog(EventLogPath(folder)), force, clock, ownsDevices: true, inspect, unopened);
@@ -186,6 +209,7 @@ public static partial class ArrayFolder
         string path = FreeMemberPath(folder, devNumber);
 
         IBlockDevice device;
+        File.Delete(IntegrityFiles.SidecarPath(path));
         if (file == null)
         {
             long size = array.Members.Max(m => m.Device.Length);
@@ -201,7 +225,12 @@ public static partial class ArrayFolder
 
         try
         {
-            return array.Add(device, path, devNumber);
+            device = file == null
+                ? NewIntegrity(IntegrityFolder.Load(folder), device, path, array.Geometry.DataOffsetBytes)
+                : AdoptIntegrity(folder, device, path, file, null, array.Geometry.DataOffsetBytes);
+            var member = array.Add(device, path, devNumber);
+            BindIntegrity([member]);
+            return member;
         }
         catch
         {
@@ -209,10 +238,12 @@ public static partial class ArrayFolder
             if (file == null)
             {
                 File.Delete(path);
+                File.Delete(IntegrityFiles.SidecarPath(path));
             }
             else
             {
                 File.Move(path, file);
+                MoveIntegrity(path, file);
             }
 
             throw;
@@ -254,6 +285,7 @@ public static partial class ArrayFolder
         Member? member = null;
         try
         {
+            device = AdoptIntegrity(folder, device, path, file, former.DeviceUuid, array.Geometry.DataOffsetBytes);
             member = array.ReAdd(device, path, former);
             return member;
         }
@@ -265,6 +297,7 @@ public static partial class ArrayFolder
                 if (moved)
                 {
                     File.Move(path, file);
+                    MoveIntegrity(path, file);
                 }
             }
         }
@@ -299,6 +332,7 @@ public static partial class ArrayFolder
         if (member.Path != null && File.Exists(member.Path))
         {
             File.Move(member.Path, member.Path + RemovedSuffix, overwrite: true);
+            MoveIntegrity(member.Path, member.Path + RemovedSuffix);
         }
 
         return member;

@@ -27,6 +27,9 @@ public sealed record ScenarioArray
     /// <summary>Disk timing profile name (none, hdd, ssd, nvme); applied once the array folder supports profiles.</summary>
     public string Profile { get; init; } = "none";
 
+    /// <summary>Per-block checksums on every member (<c>create --integrity</c>).</summary>
+    public Integrity.IntegrityAlgorithm Integrity { get; init; }
+
     /// <summary>An internal write-intent bitmap (re-add recovers only what it marks).</summary>
     public bool Bitmap { get; init; }
 

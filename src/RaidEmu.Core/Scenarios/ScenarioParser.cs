@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RaidEmu.Core.Faults;
+using RaidEmu.Core.Integrity;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Md.Raid5;
 
@@ -59,7 +60,7 @@ public static class ScenarioParser
 
     private static ScenarioArray ParseArray(JsonElement e)
     {
-        Only(Object(e, "array"), "array", "level", "disks", "spares", "size", "chunk", "layout", "profile", "bitmap");
+        Only(Object(e, "array"), "array", "level", "disks", "spares", "size", "chunk", "layout", "profile", "bitmap", "integrity");
         var level = e.TryGetProperty("level", out var l) ? Long(l, "array.level") switch
         {
             1 => RaidLevel.Raid1,
@@ -78,8 +79,15 @@ public static class ScenarioParser
             throw new ScenarioFormatException($"array.profile '{profile}': use none, hdd, ssd or nvme");
         }
 
+        var integrity = IntegrityAlgorithm.None;
+        if (e.TryGetProperty("integrity", out var sums))
+        {
+            integrity = BlockTags.Parse(String(sums, "array.integrity")) ?? throw new ScenarioFormatException($"array.integrity '{sums.GetString()}': use none, xxh3 or crc32c");
+        }
+
         return new ScenarioArray
         {
+            Integrity = integrity,
             Level = level,
             Disks = (int)Range(e, "disks", "array.disks", 2, 32, 3),
             Spares = (int)Range(e, "spares", "array.spares", 0, 8, 0),

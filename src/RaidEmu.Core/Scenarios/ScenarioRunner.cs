@@ -150,6 +150,7 @@ public sealed class ScenarioRunner : IDisposable
             Algorithm = spec.Layout,
             Name = _scenario.Name.Length <= 32 ? _scenario.Name : _scenario.Name[..32],
             Bitmap = spec.Bitmap,
+            Integrity = spec.Integrity,
             Uuid = SeededUuid(_scenario.Seed),
         };
         using (var created = ArrayFolder.Create(_folder, options, spec.DiskBytes, spec.Spares, sparse: true))

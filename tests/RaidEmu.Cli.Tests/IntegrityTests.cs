@@ -1,0 +1,153 @@
+using System.Text.Json;
+using RaidEmu.Cli.Tests.Live;
+using RaidEmu.Tests.Shared;
+
+namespace RaidEmu.Cli.Tests;
+
+[TestClass]
+public sealed class IntegrityTests
+{
+    [TestMethod]
+    public void UnknownAlgorithm_ExitsTwo()
+    {
+        using var tmp = new TempFolder();
+        Cli.Run("create", tmp.Combine("a"), "--level", "1", "--disks", "2", "--disk-size", "2M", "--integrity", "md5").Fails(2, "unknown integrity 'md5': use none, xxh3, crc32c");
+        Assert.IsFalse(Directory.Exists(tmp.Combine("a")) && Directory.EnumerateFiles(tmp.Combine("a")).Any(), "nothing is created");
+    }
+
+    [TestMethod]
+    public void Create_WithAndWithoutChecksums_StatusAndExamineSayWhich()
+    {
+        using var tmp = new TempFolder();
+        string plain = tmp.Combine("plain");
+        string sums = tmp.Combine("sums");
+        Cli.Run("create", plain, "--level", "1", "--disks", "2", "--disk-size", "2M").Ok();
+        StringAssert.Contains(Cli.Run("create", sums, "--level", "5", "--disks", "3", "--disk-size", "2M", "--chunk", "64K", "--integrity", "crc32c").Ok().Out, "crc32c checksums");
+
+        Assert.IsFalse(Directory.EnumerateFiles(plain, "*.integrity").Any(), "without --integrity the folder holds md's members only");
+        Assert.AreEqual(3, Directory.EnumerateFiles(sums, "disk?.img.integrity").Count());
+        Assert.IsFalse(StoryTests.Status(plain).TryGetProperty("integrity", out _));
+
+        var status = StoryTests.Status(sums);
+        Assert.AreEqual("crc32c", status.GetProperty("integrity").GetString());
+        Assert.IsTrue(status.GetProperty("members").EnumerateArray().All(m => m.GetProperty("checksumFailures").GetInt64() == 0));
+        StringAssert.Contains(Cli.Run("status", sums).Ok().Out, "integrity:  crc32c per 4 KiB block");
+
+        var examine = JsonDocument.Parse(Cli.Run("examine", Path.Combine(sums, "disk0.img"), "--json").Ok().Out).RootElement;
+        Assert.AreEqual("crc32c", examine.GetProperty("integrity").GetProperty("algorithm").GetString());
+        Assert.AreEqual(256, examine.GetProperty("integrity").GetProperty("blocks").GetInt64());
+        StringAssert.Contains(Cli.Run("examine", Path.Combine(sums, "disk1.img")).Ok().Out, "Integrity : crc32c, 256 blocks of 4096 bytes");
+    }
+
+    [TestMethod]
+    public void RotOnAMirror_ServedReadsReturnTheWrittenBytes_AndTheFailureIsCounted()
+    {
+        string qemuIo = Tools.Require("qemu-io", "qemu-utils");
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r1");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M", "--integrity", "xxh3").Ok();
+        using (var server = Server.Serve(array))
+        {
+            Tools.Ok(qemuIo, "-f", "raw", "-c", "write -P 0x5a 0 1M", server.Uri);
+        }
+
+        // Bit rot on disk 1, in a block of the data written (the data area starts at 1 MiB).
+        string disk1 = Path.Combine(array, "disk1.img");
+        using (var file = File.Open(disk1, FileMode.Open))
+        {
+            file.Position = (1024 * 1024) + 40_000;
+            int b = file.ReadByte();
+            file.Position--;
+            file.WriteByte((byte)(b ^ 0x04));
+        }
+
+        using var again = Server.Serve(array);
+        for (int i = 0; i < 4; i++)
+        {
+            Tools.Ok(qemuIo, "-f", "raw", "-c", "read -P 0x5a 0 1M", again.Uri);
+        }
+
+        var disk = StoryTests.Member(StoryTests.Status(array), 1);
+        Assert.IsTrue(disk.GetProperty("checksumFailures").GetInt64() >= 1, disk.ToString());
+        Assert.AreEqual("in_sync", disk.GetProperty("state").GetString(), "md's read-error path rewrote the block and kept the member");
+        Assert.IsTrue(disk.GetProperty("correctedChecksumErrors").GetInt32() >= 1, disk.ToString());
+        var events = JsonDocument.Parse(Cli.Run("events", array, "--json").Ok().Out).RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        CollectionAssert.Contains(events, "ChecksumErrorCorrected");
+    }
+
+    [TestMethod]
+    public void Check_NamesTheMemberWhoseBlocksFailedTheirChecksum_AndRewritesThem()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r1");
+        string input = tmp.Combine("in.bin");
+        File.WriteAllBytes(input, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7)).ToArray());
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M", "--integrity", "xxh3").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+        using (var file = File.Open(Path.Combine(array, "disk0.img"), FileMode.Open))
+        {
+            file.Position = (1024 * 1024) + 300_000;
+            file.WriteByte(0xEE);
+        }
+
+        string output = Cli.Run("check", array).Ok().Out;
+        StringAssert.Contains(output, "check: 0 mismatched sectors");
+        StringAssert.Contains(output, "disk 0: 1 read(s) failed their checksum and were rewritten from redundancy");
+        var json = JsonDocument.Parse(Cli.Run("check", array, "--json").Ok().Out).RootElement;
+        Assert.IsTrue(json.GetProperty("checksumErrors").EnumerateArray().All(c => c.GetProperty("correctedChecksumErrors").GetInt32() == 0), "the block was rewritten by the first check");
+        string back = tmp.Combine("out.bin");
+        Cli.Run("read", array, "--output", back, "--length", "1M").Ok();
+        CollectionAssert.AreEqual(File.ReadAllBytes(input), File.ReadAllBytes(back));
+    }
+
+    [TestMethod]
+    public void MissingOrDamagedSidecar_RefusedByNameWithWhatToDo()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("a");
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "2M", "--integrity", "xxh3").Ok();
+        string sidecar = Path.Combine(array, "disk1.img.integrity");
+        byte[] good = File.ReadAllBytes(sidecar);
+        File.Delete(sidecar);
+        var missing = Cli.Run("status", array).Fails(1, "disk1.img.integrity is missing");
+        StringAssert.Contains(missing.Err, "raidemu add");
+
+        var bad = (byte[])good.Clone();
+        bad[50] ^= 0xff;
+        File.WriteAllBytes(sidecar, bad);
+        Cli.Run("status", array).Fails(1, "disk1.img.integrity is damaged: its header fails its own checksum");
+        StringAssert.Contains(Cli.Run("examine", Path.Combine(array, "disk1.img")).Ok().Out, "fails its own checksum");
+
+        File.WriteAllBytes(sidecar, good);
+        Cli.Run("status", array).Ok();
+    }
+
+    [TestMethod]
+    [DataRow("1", "2", "6M")]
+    [DataRow("5", "4", "9M")]
+    public void PowerCutMidWrites_OnAServedIntegrityArray_NoReadFailsItsChecksum_FlushedDataReadsBack(string level, string disks, string size)
+    {
+        string qemuIo = Tools.Require("qemu-io", "qemu-utils");
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("cut");
+        string[] chunk = level == "5" ? ["--chunk", "64K"] : [];
+        Cli.Run(["create", array, "--level", level, "--disks", disks, "--disk-size", size, .. chunk, "--integrity", "xxh3"]).Ok();
+        using var server = Server.Serve(array);
+        Tools.Ok(qemuIo, "-f", "raw", "-c", "write -P 0x42 0 2M", "-c", "flush", server.Uri);
+        using (InFlightWriter.Start(qemuIo, server.Uri, array, "2M 2M"))
+        {
+            StringAssert.Contains(Cli.Run("psu", "outage", array, "--ms", "30").Ok().Out, "ArrayRestarted");
+        }
+
+        Cli.Run("rebuild", array, "--wait").Ok();
+        Tools.Ok(qemuIo, "-f", "raw", "-c", "read -P 0x42 0 2M", "-c", "read 2M 2M", server.Uri);
+        var status = StoryTests.Status(array);
+        foreach (var member in status.GetProperty("members").EnumerateArray())
+        {
+            Assert.AreEqual("in_sync", member.GetProperty("state").GetString(), member.ToString());
+            Assert.AreEqual(0, member.GetProperty("checksumFailures").GetInt64(), $"after the cut every tag describes its block's bytes: {member}");
+        }
+
+        StringAssert.Contains(Cli.Run("check", array).Ok().Out, "check: 0 mismatched sectors");
+    }
+}
