@@ -6,7 +6,7 @@ namespace RaidEmu.Core.Integrity;
 
 /// <summary>
 /// The first 4 KiB of a member's <c>.integrity</c> sidecar (format version 1, little-endian; see
-/// docs/integrity-format.md): what the tags cover and how, and where the journal and tags are.
+/// src/RaidEmu.Core/Integrity/FORMAT.md): what the tags cover and how, and where the journal and tags are.
 /// </summary>
 public sealed record IntegrityHeader
 {
