@@ -93,7 +93,8 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
     /// <summary>
     /// Scrubs the array as md's sync_action check or repair: compares parity (RAID 5) or copies (RAID 1) with
-    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
+    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt, and the member blocks
+    /// that failed their checksum on the way (md's read-error path rewrote them). Check writes nothing else.
     /// </summary>
     public ScrubReport Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
