@@ -101,6 +101,58 @@ public sealed class IntegrityTests
     }
 
     [TestMethod]
+    public void Check_Raid1_NamesTheRottenMirrorAndTheLogicalOffsetOfItsBlock()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r1");
+        string input = Input(tmp, 1 << 20);
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M", "--integrity", "xxh3").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+        RotAt(array, disk: 1, memberOffset: 299_008 + 40);
+
+        var json = JsonDocument.Parse(Cli.Run("check", array, "--json").Ok().Out).RootElement;
+        var disk1 = json.GetProperty("checksumErrors").EnumerateArray().Single(c => c.GetProperty("disk").GetInt32() == 1);
+        var block = disk1.GetProperty("blocks").EnumerateArray().Single();
+        Assert.AreEqual(299_008, block.GetProperty("memberOffset").GetInt64());
+        Assert.AreEqual(299_008, block.GetProperty("logicalOffset").GetInt64());
+        Assert.AreEqual(4096, block.GetProperty("length").GetInt32());
+        Assert.AreEqual("data", block.GetProperty("kind").GetString());
+        Assert.AreEqual(0, json.GetProperty("checksumErrors").EnumerateArray().Single(c => c.GetProperty("disk").GetInt32() == 0).GetProperty("blocks").GetArrayLength());
+        AssertReadsBack(tmp, array, input);
+    }
+
+    [TestMethod]
+    public void CheckAndRepair_Raid5_TellRottenDataFromRottenParity()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r5");
+        string input = Input(tmp, 3 << 20);
+        Cli.Run("create", array, "--level", "5", "--disks", "4", "--disk-size", "2M", "--chunk", "64K", "--layout", "left-symmetric", "--integrity", "crc32c").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+
+        // Left-symmetric over 4 disks: stripe 1 keeps data chunk 1 on disk 0, stripe 2 its parity on disk 1.
+        RotAt(array, disk: 0, memberOffset: (64 * 1024) + 8192 + 3);
+        RotAt(array, disk: 1, memberOffset: (128 * 1024) + 12_288 + 7);
+        string text = Cli.Run("check", array).Ok().Out;
+        StringAssert.Contains(text, "disk 0: 1 read(s) failed their checksum and were rewritten from redundancy; 1 block(s): data at logical 270336 (member offset 73728)");
+        StringAssert.Contains(text, "disk 1: 1 read(s) failed their checksum and were rewritten from redundancy; 1 block(s): parity of stripe 2 (member offset 143360; covers logical 393216-589823)");
+        AssertReadsBack(tmp, array, input);
+
+        // The same rot again, found by repair and shown as JSON.
+        RotAt(array, disk: 1, memberOffset: (128 * 1024) + 12_288 + 7);
+        var json = JsonDocument.Parse(Cli.Run("repair", array, "--json").Ok().Out).RootElement;
+        Assert.AreEqual(0, json.GetProperty("mismatches").GetInt64());
+        var parity = json.GetProperty("checksumErrors").EnumerateArray().Single(c => c.GetProperty("disk").GetInt32() == 1).GetProperty("blocks").EnumerateArray().Single();
+        Assert.AreEqual("parity", parity.GetProperty("kind").GetString());
+        Assert.AreEqual(2, parity.GetProperty("parityOfStripe").GetInt64());
+        Assert.IsFalse(parity.TryGetProperty("logicalOffset", out _), "parity holds no volume bytes of its own");
+        Assert.AreEqual(393_216, parity.GetProperty("covers").GetProperty("offset").GetInt64());
+        Assert.AreEqual(196_608, parity.GetProperty("covers").GetProperty("length").GetInt64());
+        AssertReadsBack(tmp, array, input);
+        Assert.IsTrue(JsonDocument.Parse(Cli.Run("check", array, "--json").Ok().Out).RootElement.GetProperty("checksumErrors").EnumerateArray().All(c => c.GetProperty("blocks").GetArrayLength() == 0));
+    }
+
+    [TestMethod]
     public void MissingOrDamagedSidecar_RefusedByNameWithWhatToDo()
     {
         using var tmp = new TempFolder();
@@ -149,5 +201,29 @@ public sealed class IntegrityTests
         }
 
         StringAssert.Contains(Cli.Run("check", array).Ok().Out, "check: 0 mismatched sectors");
+    }
+
+    private static string Input(TempFolder tmp, int bytes)
+    {
+        string input = tmp.Combine("in.bin");
+        File.WriteAllBytes(input, Enumerable.Range(0, bytes).Select(i => (byte)((i * 7) + (i >> 12))).ToArray());
+        return input;
+    }
+
+    /// <summary>Flips a bit of a member's data area (it starts at 1 MiB) behind the array's back.</summary>
+    private static void RotAt(string array, int disk, long memberOffset)
+    {
+        using var file = File.Open(Path.Combine(array, $"disk{disk}.img"), FileMode.Open);
+        file.Position = (1024 * 1024) + memberOffset;
+        int b = file.ReadByte();
+        file.Position--;
+        file.WriteByte((byte)(b ^ 0x20));
+    }
+
+    private static void AssertReadsBack(TempFolder tmp, string array, string input)
+    {
+        string back = tmp.Combine("out.bin");
+        Cli.Run("read", array, "--output", back, "--length", new FileInfo(input).Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Ok();
+        CollectionAssert.AreEqual(File.ReadAllBytes(input), File.ReadAllBytes(back));
     }
 }

@@ -53,12 +53,7 @@ internal static class SyncCommands
 
     public static int Repair(RepairOptions o) => Scrub(o.Array, repair: true, o.Json);
 
-    public static long Scrub(RaidArray array, bool repair, bool showProgress = true)
-    {
-        long mismatches = 0;
-        ProgressView.Run(repair ? "repair" : "check", showProgress ? array.Geometry.ComponentBytes : 0, p => mismatches = array.Scrub(repair, p));
-        return mismatches;
-    }
+    public static long Scrub(RaidArray array, bool repair, bool showProgress = true) => ScrubWithReport(array, repair, showProgress).Mismatches;
 
     public static int Start(StartOptions o)
     {
@@ -72,27 +67,42 @@ internal static class SyncCommands
         return 0;
     }
 
+    private static ScrubReport ScrubWithReport(RaidArray array, bool repair, bool showProgress)
+    {
+        ScrubReport? report = null;
+        ProgressView.Run(repair ? "repair" : "check", showProgress ? array.Geometry.ComponentBytes : 0, p => report = array.ScrubWithReport(repair, p));
+        return report!;
+    }
+
     private static int Scrub(string folder, bool repair, bool json)
     {
         using var handle = CommandContext.Current.Arrays.Open(folder, repair ? "repair" : "check");
         // JSON output is for programs: a progress bar would land in front of the document.
         var before = handle.Array.Members.ToDictionary(m => m.DevNumber, m => m.CorrectedChecksumErrors);
-        long mismatches = Scrub(handle.Array, repair, showProgress: !json);
+        var report = ScrubWithReport(handle.Array, repair, showProgress: !json);
+        long mismatches = report.Mismatches;
 
-        // With checksums md's read-error path has already rewritten every block that failed its own: say where.
+        // With checksums md's read-error path has already rewritten every block that failed its own: say which, and
+        // what each held (on RAID 5 rotten data and rotten parity are told apart).
         var checksums = handle.Array.Members.Where(m => m.Integrity != null)
-            .Select(m => new { disk = m.DevNumber, correctedChecksumErrors = m.CorrectedChecksumErrors - before.GetValueOrDefault(m.DevNumber) })
+            .Select(m => new
+            {
+                disk = m.DevNumber,
+                correctedChecksumErrors = m.CorrectedChecksumErrors - before.GetValueOrDefault(m.DevNumber),
+                blocks = report.ChecksumFailures.Where(f => f.Disk == m.DevNumber).ToList(),
+            })
             .ToList();
         if (json)
         {
-            Json.Print(new { action = repair ? "repair" : "check", mismatches, checksumErrors = checksums.Count == 0 ? null : checksums });
+            var shown = checksums.Select(c => new { c.disk, c.correctedChecksumErrors, blocks = c.blocks.Select(ChecksumFailureView.Json) }).ToList();
+            Json.Print(new { action = repair ? "repair" : "check", mismatches, checksumErrors = checksums.Count == 0 ? null : shown });
         }
         else
         {
             CommandContext.Current.Out.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
-            foreach (var c in checksums.Where(c => c.correctedChecksumErrors > 0))
+            foreach (var c in checksums.Where(c => c.correctedChecksumErrors > 0 || c.blocks.Count > 0))
             {
-                CommandContext.Current.Out.WriteLine($"disk {c.disk}: {c.correctedChecksumErrors} read(s) failed their checksum and were rewritten from redundancy ('raidemu events' names the sectors)");
+                CommandContext.Current.Out.WriteLine($"disk {c.disk}: {c.correctedChecksumErrors} read(s) failed their checksum and were rewritten from redundancy; {c.blocks.Count} block(s): {ChecksumFailureView.Text(c.blocks)}");
             }
         }
 

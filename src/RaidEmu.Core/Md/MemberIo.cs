@@ -128,6 +128,11 @@ internal sealed class MemberIo
     /// </summary>
     public void Repair(Member member, long memberOffset, ReadOnlySpan<byte> good, IOException cause)
     {
+        if (cause is ChecksumMismatchException sums)
+        {
+            _array.NoteChecksumFailures(member, FailedBlocks(sums, memberOffset, good.Length));
+        }
+
         var failed = WriteBlocks(member, memberOffset, good, verify: true, out var fatal);
         if (fatal != null)
         {
@@ -146,6 +151,20 @@ internal sealed class MemberIo
         {
             RecordBad(member, failed, memberOffset, good.Length, cause, "read error not repaired by a rewrite");
         }
+    }
+
+    /// <summary>The blocks of [memberOffset, memberOffset+length) the checksums caught, in data-area offsets.</summary>
+    private List<(long Offset, int Length)> FailedBlocks(ChecksumMismatchException sums, long memberOffset, int length)
+    {
+        if (sums.BlockOffsets.Count == 0)
+        {
+            return [(memberOffset, length)];
+        }
+
+        return [.. sums.BlockOffsets
+            .Select(device => device - Geometry.DataOffsetBytes)
+            .Where(at => at + sums.BlockBytes > memberOffset && at < memberOffset + length)
+            .Select(at => (at, sums.BlockBytes))];
     }
 
     /// <summary>A read error no member could make up for: the caller gets EIO.</summary>

@@ -52,6 +52,9 @@ internal abstract class Personality : IDisposable
     /// <summary>Runs <paramref name="kind"/> over one unit; returns mismatched sectors (check and repair).</summary>
     public abstract long SyncUnit(long unit, SyncKind kind);
 
+    /// <summary>What the member block at <paramref name="memberOffset"/> of <paramref name="member"/> holds of the volume (a scrub's report).</summary>
+    public abstract ChecksumFailure Locate(Member member, long memberOffset, int length);
+
     public void Dispose() => _buffers?.Dispose();
 
     /// <summary>

@@ -8,7 +8,9 @@ public sealed partial class RaidArray
     /// <summary>md's max_corr_read_errors: a member with more corrected read errors than this is failed.</summary>
     public const int MaxCorrectedReadErrors = 20;
 
+    private readonly Lock _checksumLogGate = new();
     private long _lostBytes;
+    private List<(Member Member, long Offset, int Length)>? _checksumLog;
 
     /// <summary>
     /// Regions of the logical volume no member can serve any more, in volume bytes, sorted and merged: recorded
@@ -55,6 +57,35 @@ public sealed partial class RaidArray
     {
         int count = member.CountCorrectedChecksumError();
         Note(EventTypes.ChecksumErrorCorrected, member, $"{Where(memberOffset, length)} failed its checksum and was rewritten from redundancy; {count} corrected so far");
+    }
+
+    /// <summary>Member blocks that failed their checksum, kept while a scrub runs so it can say which.</summary>
+    internal void NoteChecksumFailures(Member member, IEnumerable<(long Offset, int Length)> blocks)
+    {
+        lock (_checksumLogGate)
+        {
+            _checksumLog?.AddRange(blocks.Select(b => (member, b.Offset, b.Length)));
+        }
+    }
+
+    /// <summary>Starts keeping the blocks <see cref="NoteChecksumFailures"/> reports.</summary>
+    internal void StartChecksumLog()
+    {
+        lock (_checksumLogGate)
+        {
+            _checksumLog = [];
+        }
+    }
+
+    /// <summary>Stops keeping failing blocks and returns them, each once, in member and offset order.</summary>
+    internal List<(Member Member, long Offset, int Length)> TakeChecksumLog()
+    {
+        lock (_checksumLogGate)
+        {
+            var log = _checksumLog ?? [];
+            _checksumLog = null;
+            return [.. log.DistinctBy(b => (b.Member, b.Offset)).OrderBy(b => b.Member.DevNumber).ThenBy(b => b.Offset)];
+        }
     }
 
     /// <summary>A read found no member holding the bytes: the caller gets EIO, the array stays up.</summary>

@@ -314,6 +314,13 @@ public sealed partial class RaidArray : IBlockDevice
     /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
     /// </summary>
     public long Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _sync.Scrub(repair, progress, cancellationToken).Mismatches;
+
+    /// <summary>
+    /// <see cref="Scrub"/>, also naming the member blocks that failed their checksum on the way (arrays with integrity):
+    /// md's read-error path has rewritten each of them from redundancy, check or repair alike.
+    /// </summary>
+    public ScrubReport ScrubWithReport(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _sync.Scrub(repair, progress, cancellationToken);
 
     // What the sync runner reads and changes of the array's state; always under Gate unless noted.

@@ -93,9 +93,10 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
     /// <summary>
     /// Scrubs the array as md's sync_action check or repair: compares parity (RAID 5) or copies (RAID 1) with
-    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt. Check writes nothing.
+    /// the data and returns mismatched sectors, counted per 4 KiB page as md's mismatch_cnt, and the member blocks
+    /// that failed their checksum on the way (md's read-error path rewrote them). Check writes nothing else.
     /// </summary>
-    public long Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    public ScrubReport Scrub(bool repair, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         lock (_syncRunner)
         {
@@ -110,11 +111,20 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
             var kind = repair ? SyncKind.Repair : SyncKind.Check;
             long mismatches = 0;
-            for (long unit = 0; unit < personality.Units; unit++)
+            List<(Member Member, long Offset, int Length)> failures;
+            array.StartChecksumLog();
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                mismatches += personality.SyncUnit(unit, kind);
-                progress?.Report(new SyncProgress(kind, UnitEnd(unit), array.Geometry.ComponentBytes));
+                for (long unit = 0; unit < personality.Units; unit++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    mismatches += personality.SyncUnit(unit, kind);
+                    progress?.Report(new SyncProgress(kind, UnitEnd(unit), array.Geometry.ComponentBytes));
+                }
+            }
+            finally
+            {
+                failures = array.TakeChecksumLog();
             }
 
             lock (array.Gate)
@@ -123,7 +133,7 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 array.Note(EventTypes.ScrubCompleted, $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors");
             }
 
-            return mismatches;
+            return new ScrubReport(mismatches, [.. failures.Select(f => personality.Locate(f.Member, f.Offset, f.Length))]);
         }
     }
 

@@ -65,6 +65,10 @@ internal sealed class Raid1Personality : Personality
         }
     }
 
+    // Every mirror holds the volume as it is.
+    public override ChecksumFailure Locate(Member member, long memberOffset, int length) =>
+        new(member.DevNumber, memberOffset, length, memberOffset, null, 0);
+
     public override long SyncUnit(long unit, SyncKind kind)
     {
         long start = unit * UnitBytes;

@@ -93,6 +93,16 @@ internal sealed unsafe class Raid5Personality : Personality
         }
     }
 
+    // Member chunk i is stripe i's chunk on that slot: its parity, or the data chunk the layout put there.
+    public override ChecksumFailure Locate(Member member, long memberOffset, int length)
+    {
+        long stripe = memberOffset / _chunk;
+        int dataIndex = Raid5Layout.DataIndexOf(_algorithm, stripe, member.Slot, _disks);
+        return dataIndex < 0
+            ? new(member.DevNumber, memberOffset, length, null, stripe, StripeBytes)
+            : new(member.DevNumber, memberOffset, length, (stripe * StripeBytes) + ((long)dataIndex * _chunk) + (memberOffset % _chunk), null, StripeBytes);
+    }
+
     public override long SyncUnit(long unit, SyncKind kind)
     {
         var buffer = Buffers.Rent();
