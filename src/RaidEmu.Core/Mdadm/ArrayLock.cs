@@ -92,8 +92,17 @@ public sealed class ArrayLock : IDisposable
 
     private static ArrayBusyException Busy(string folder)
     {
-        string ownerPath = Path.Combine(folder, OwnerFileName);
-        string owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath).Trim() : "another process";
+        string owner;
+        try
+        {
+            owner = File.ReadAllText(Path.Combine(folder, OwnerFileName)).Trim();
+        }
+        catch (IOException)
+        {
+            // The holder may release the folder (and delete the file) between our lock attempt and this read.
+            owner = "another process";
+        }
+
         return new ArrayBusyException($"array {folder} is in use by {owner}; wait for it to finish or stop it");
     }
 }
