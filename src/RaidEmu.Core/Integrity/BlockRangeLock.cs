@@ -14,7 +14,7 @@ internal sealed class BlockRangeLock
     {
         lock (_gate)
         {
-            while (_held.Exists(r => r.First <= last && first <= r.Last))
+            while (Overlaps(first, last))
             {
                 Monitor.Wait(_gate);
             }
@@ -23,6 +23,20 @@ internal sealed class BlockRangeLock
         }
 
         return new Holder(this, first, last);
+    }
+
+    // A plain loop: a predicate lambda would capture the range and allocate on every I/O.
+    private bool Overlaps(long first, long last)
+    {
+        foreach (var (heldFirst, heldLast) in _held)
+        {
+            if (heldFirst <= last && first <= heldLast)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Exit(long first, long last)

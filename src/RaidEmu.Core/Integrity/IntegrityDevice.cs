@@ -168,7 +168,7 @@ public sealed class IntegrityDevice : IBlockDevice
     /// <summary>Device offsets of the blocks in [offset, offset+length) whose bytes fail their checksum; nothing is thrown.</summary>
     public IReadOnlyList<long> FindFailingBlocks(long offset, long length)
     {
-        var bad = new List<long>();
+        List<long>? bad = null;
         long start = Math.Max(offset, _header.DataOffset);
         long end = Math.Min(offset + length, DataEnd);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SegmentBlocks * BlockBytes);
@@ -181,7 +181,7 @@ public sealed class IntegrityDevice : IBlockDevice
                 using (_ranges.Enter(first, first + (bytes / BlockBytes) - 1))
                 {
                     _inner.Read(at, buffer.AsSpan(0, bytes));
-                    Verify(first, buffer.AsSpan(0, bytes), bad);
+                    Verify(first, buffer.AsSpan(0, bytes), ref bad);
                 }
             }
         }
@@ -190,7 +190,7 @@ public sealed class IntegrityDevice : IBlockDevice
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return bad;
+        return bad ?? [];
     }
 
     /// <inheritdoc />
@@ -308,7 +308,7 @@ public sealed class IntegrityDevice : IBlockDevice
         if (start == at && end == at + destination.Length)
         {
             _inner.Read(at, destination);
-            Verify(first, destination, bad ??= []);
+            Verify(first, destination, ref bad);
         }
         else
         {
@@ -317,18 +317,13 @@ public sealed class IntegrityDevice : IBlockDevice
             {
                 var blocks = buffer.AsSpan(0, (int)(end - start));
                 _inner.Read(start, blocks);
-                Verify(first, blocks, bad ??= []);
+                Verify(first, blocks, ref bad);
                 blocks.Slice((int)(at - start), destination.Length).CopyTo(destination);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        }
-
-        if (bad is { Count: 0 })
-        {
-            bad = null;
         }
     }
 
@@ -413,7 +408,8 @@ public sealed class IntegrityDevice : IBlockDevice
         }
     }
 
-    private void Verify(long first, ReadOnlySpan<byte> blocks, List<long> bad)
+    /// <summary>Adds the failing blocks to <paramref name="bad"/>, made only when one fails (a clean read allocates nothing).</summary>
+    private void Verify(long first, ReadOnlySpan<byte> blocks, ref List<long>? bad)
     {
         int count = blocks.Length / BlockBytes;
         int tagsLength = count * TagBytes;
@@ -424,7 +420,7 @@ public sealed class IntegrityDevice : IBlockDevice
         {
             if (Tag(blocks.Slice(i * BlockBytes, BlockBytes)) != BlockTags.Get(tags, i, TagBytes))
             {
-                bad.Add(BlockStart(first + i));
+                (bad ??= []).Add(BlockStart(first + i));
             }
         }
     }
