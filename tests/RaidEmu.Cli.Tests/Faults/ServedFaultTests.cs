@@ -95,12 +95,14 @@ public sealed class ServedFaultTests
         string input = tmp.Combine("in.bin");
         File.WriteAllBytes(input, data);
         using var server = Server.Serve(array);
-        Cli.Run("fault", "add", array, "--disk", "1", "--kind", "vanish", "--ms", "3000").Ok();
+        // The window starts when the fault is added; it is long enough that the write's process start-up fits
+        // in it even on a loaded 2-core machine (3 s did not, with six builds running).
+        Cli.Run("fault", "add", array, "--disk", "1", "--kind", "vanish", "--ms", "10000").Ok();
         Cli.Run("write", array, "--input", input).Ok();
         Assert.IsTrue(FaultCommandTests.Events(array).Any(e => e.GetProperty("type").GetString() == "MemberFailed"), "the write met the gap");
 
         // Back after the gap: md's re-add through the bitmap recovers what it missed, in the background.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (StoryTests.Status(array).GetProperty("state").GetString() != "optimal" && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(200);
