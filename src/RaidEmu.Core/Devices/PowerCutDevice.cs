@@ -2,7 +2,7 @@ namespace RaidEmu.Core.Devices;
 
 /// <summary>
 /// A member disk as the power rail sees it, with a volatile write-back cache. A write lands in the cache
-/// (up to <see cref="CacheBytes"/>; past that the oldest cached writes are destaged to the disk in order), a
+/// (by default up to <see cref="CacheBytes"/>; past that the oldest cached writes are destaged to the disk in order), a
 /// read sees the cached bytes over the disk's, and a flush destages everything and then flushes the disk.
 /// When power is cut the cache is lost, the write in flight keeps a random prefix of whole sectors (seeded,
 /// so a test can repeat it), and every later call fails: the RAID 5 write hole made real.
@@ -22,6 +22,7 @@ public sealed class PowerCutDevice : IBlockDevice
     private const int UnlockedReadTries = 2;
 
     private readonly IBlockDevice _inner;
+    private readonly int _cacheBytes;
     private readonly object _gate = new();
     private readonly DriveCache _cache = new();
     private long _destagesDone;
@@ -30,8 +31,13 @@ public sealed class PowerCutDevice : IBlockDevice
     private bool _dead;
     private bool _disposed;
 
-    /// <summary>Wraps <paramref name="inner"/>, which it owns.</summary>
-    public PowerCutDevice(IBlockDevice inner) => _inner = inner;
+    /// <summary>Wraps <paramref name="inner"/>, which it owns, with a cache of <paramref name="cacheBytes"/>.</summary>
+    public PowerCutDevice(IBlockDevice inner, int cacheBytes = CacheBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheBytes);
+        _inner = inner;
+        _cacheBytes = cacheBytes;
+    }
 
     /// <summary>Bytes written since the last flush that a power cut would lose (those no destage has taken yet).</summary>
     public long UnflushedBytes
@@ -150,7 +156,7 @@ public sealed class PowerCutDevice : IBlockDevice
             }
 
             _cache.Put(offset, source);
-            destage = Take(CacheBytes);
+            destage = Take(_cacheBytes);
         }
 
         if (destage != null)
