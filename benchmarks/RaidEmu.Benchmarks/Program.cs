@@ -10,4 +10,11 @@ if (args.Length == 2 && args[0] == "figures")
     return;
 }
 
+// "drive-cache-compare" measures member writes behind the power rail: write-back cache against the old undo log.
+if (args.Length >= 1 && args[0] == "drive-cache-compare")
+{
+    RaidEmu.Benchmarks.Arrays.DriveCacheCompare.Run(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
