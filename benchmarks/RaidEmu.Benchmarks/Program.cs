@@ -10,4 +10,10 @@ if (args.Length == 2 && args[0] == "figures")
     return;
 }
 
+if (args.Length >= 1 && args[0] == "xor-compare")
+{
+    Environment.ExitCode = RaidEmu.Benchmarks.Parity.XorCompare.Run(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
