@@ -25,11 +25,16 @@ internal static unsafe class XorCompare
     {
         int pairs = 7;
         bool quick = false;
+        string only = string.Empty;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--quick")
             {
                 quick = true;
+            }
+            else if (args[i] == "--only" && i + 1 < args.Length)
+            {
+                only = args[++i];
             }
             else if (args[i] == "--pairs" && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out pairs) && pairs >= 1)
             {
@@ -37,7 +42,7 @@ internal static unsafe class XorCompare
             }
             else
             {
-                Console.Error.WriteLine("usage: xor-compare [--pairs N] [--quick]");
+                Console.Error.WriteLine("usage: xor-compare [--pairs N] [--quick] [--only ID-PART]");
                 return 2;
             }
         }
@@ -62,6 +67,11 @@ internal static unsafe class XorCompare
                 foreach (var (bytes, name) in s_sizes)
                 {
                     string id = $"xor-{(viaPublic ? "public" : "pointer")}-{count}x{name}";
+                    if (!id.Contains(only, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
                     using var setup = new Setup(count, bytes);
                     Console.WriteLine(Compare(id, setup, viaPublic, pairs, seconds, viaPublic ? "0.90" : "1.05"));
                 }
@@ -75,9 +85,7 @@ internal static unsafe class XorCompare
     {
         Action raidemu = viaPublic ? setup.RaidEmuPublic : setup.RaidEmuPointer;
         Action isal = setup.IsaL;
-        raidemu();
-        isal();
-        if (!setup.SameBytes(out string why))
+        if (!setup.SameBytes(raidemu, isal, out string why))
         {
             return $"ROW\t{id}\t-\t-\tGB/s\tREFUSED\t{target}\t{why}";
         }
@@ -104,7 +112,7 @@ internal static unsafe class XorCompare
             ratios[p] = ours[p] / theirs[p];
         }
 
-        if (!setup.SameBytes(out why))
+        if (!setup.SameBytes(raidemu, isal, out why))
         {
             return $"ROW\t{id}\t-\t-\tGB/s\tREFUSED\t{target}\t{why}";
         }
@@ -167,12 +175,15 @@ internal static unsafe class XorCompare
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>Random sources and one destination per side, all 64-byte aligned.</summary>
+    /// <summary>
+    /// Random sources and one destination, all 64-byte aligned. Both sides write the same destination,
+    /// so where the buffers landed relative to each other (cache sets, 4 KiB aliasing) is the same for both.
+    /// </summary>
     private sealed class Setup : IDisposable
     {
         private readonly AlignedBuffer[] _sources;
-        private readonly AlignedBuffer _ours;
-        private readonly AlignedBuffer _theirs;
+        private readonly AlignedBuffer _destination;
+        private readonly byte[] _first;
         private readonly byte** _pointers;
         private readonly void** _isalArray;
         private readonly ReadOnlyMemory<byte>[] _memories;
@@ -188,8 +199,8 @@ internal static unsafe class XorCompare
                 random.NextBytes(source.GetSpan());
             }
 
-            _ours = new AlignedBuffer(length);
-            _theirs = new AlignedBuffer(length);
+            _destination = new AlignedBuffer(length);
+            _first = new byte[length];
             _pointers = (byte**)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)count, (nuint)sizeof(byte*));
             _isalArray = (void**)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)count + 1, (nuint)sizeof(void*));
             for (int i = 0; i < count; i++)
@@ -198,7 +209,7 @@ internal static unsafe class XorCompare
                 _isalArray[i] = _sources[i].Pointer;
             }
 
-            _isalArray[count] = _theirs.Pointer;
+            _isalArray[count] = _destination.Pointer;
             _memories = [.. _sources.Select(s => (ReadOnlyMemory<byte>)s.Memory)];
         }
 
@@ -206,9 +217,9 @@ internal static unsafe class XorCompare
 
         public int Length { get; }
 
-        public void RaidEmuPointer() => XorParity.Xor(_pointers, Count, _ours.Pointer, Length);
+        public void RaidEmuPointer() => XorParity.Xor(_pointers, Count, _destination.Pointer, Length);
 
-        public void RaidEmuPublic() => XorParity.Compute(_memories, _ours.GetSpan());
+        public void RaidEmuPublic() => XorParity.Compute(_memories, _destination.GetSpan());
 
         public void IsaL()
         {
@@ -218,14 +229,18 @@ internal static unsafe class XorCompare
             }
         }
 
-        // Both destinations must hold the same bytes, and those must be the XOR of the sources.
-        public bool SameBytes(out string why)
+        // Each side, run on a cleared destination, must leave the same bytes, and those must be the XOR of the sources.
+        public bool SameBytes(Action ours, Action theirs, out string why)
         {
-            var ours = _ours.GetSpan();
-            var theirs = _theirs.GetSpan();
-            if (!ours.SequenceEqual(theirs))
+            var destination = _destination.GetSpan();
+            destination.Clear();
+            ours();
+            destination.CopyTo(_first);
+            destination.Clear();
+            theirs();
+            if (!destination.SequenceEqual(_first))
             {
-                why = "the two destinations differ";
+                why = "the two sides wrote different bytes";
                 return false;
             }
 
@@ -237,7 +252,7 @@ internal static unsafe class XorCompare
                     expected ^= source.GetSpan()[at];
                 }
 
-                if (ours[at] != expected)
+                if (destination[at] != expected)
                 {
                     why = $"byte {at} is not the XOR of the sources";
                     return false;
@@ -257,8 +272,7 @@ internal static unsafe class XorCompare
                 ((IDisposable)source).Dispose();
             }
 
-            ((IDisposable)_ours).Dispose();
-            ((IDisposable)_theirs).Dispose();
+            ((IDisposable)_destination).Dispose();
         }
     }
 }
