@@ -19,27 +19,49 @@ public static unsafe partial class XorParity
     {
         int count = list.Count;
         int first = Math.Min(count, MaxSourcesPerPass);
+        int alias = count > MaxSourcesPerPass ? LateAlias(list, dest) : -1;
         SourceRefs refs = default;
-        Fill(ref refs, list, 0, 0, first);
+        Fill(ref refs, list, alias, 0, 0, first);
         ByCount<TOps, TVector>(ref refs, first, dest, length);
         for (int done = first; done < count;)
         {
             int take = Math.Min(MaxSourcesPerPass - 1, count - done);
             refs.S0 = ref *dest;
-            Fill(ref refs, list, 1, done, take);
-
+            Fill(ref refs, list, alias, 1, done, take);
             ByCount<TOps, TVector>(ref refs, take + 1, dest, length);
             done += take;
         }
     }
 
-    // Slots firstSlot.. of the pass get sources from.. of the list.
-    private static void Fill<TList>(ref SourceRefs refs, TList list, int firstSlot, int from, int take)
+    // A source past the first pass that is the destination itself would be overwritten by that pass
+    // before it is read; such a source is moved to the front of the order.
+    private static int LateAlias<TList>(TList list, byte* dest)
+        where TList : ISourceList, allows ref struct
+    {
+        for (int i = MaxSourcesPerPass; i < list.Count; i++)
+        {
+            if (Unsafe.AreSame(ref list.At(i), ref *dest))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // Slots firstSlot.. of the pass get sources from.. of the list, in an order that puts the source
+    // at index alias (if not -1) first.
+    private static void Fill<TList>(ref SourceRefs refs, TList list, int alias, int firstSlot, int from, int take)
         where TList : ISourceList, allows ref struct
     {
         for (int k = 0; k < take; k++)
         {
             int index = from + k;
+            if (alias >= 0)
+            {
+                index = index == 0 ? alias : index <= alias ? index - 1 : index;
+            }
+
             switch (firstSlot + k)
             {
                 case 0: refs.S0 = ref list.At(index); break;
