@@ -17,4 +17,10 @@ if (args.Length >= 1 && args[0] == "drive-cache-compare")
     return;
 }
 
+if (args.Length >= 1 && args[0] == "xor-compare")
+{
+    Environment.ExitCode = RaidEmu.Benchmarks.Parity.XorCompare.Run(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,69 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace RaidEmu.Core.Parity;
 
 public static unsafe partial class XorParity
 {
-    /// <summary>
-    /// All sources are folded in one pass, two vectors per iteration (ISA-L's unroll; +13-28 % in cache
-    /// on this machine type), with source pairs joined as a ^ b ^ c so the JIT emits one vpternlogd.
-    /// Returns how many leading bytes were done; the scalar loop finishes the rest.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int XorVectors<TOps, TVector>(byte** sources, int count, byte* dest, int length)
-        where TOps : struct, IVectorOps<TVector>
-        where TVector : struct
-    {
-        int width = TOps.Width;
-        int step = 2 * width;
-        int end = length - (length % step);
-        bool streaming = length >= NonTemporalThreshold && ((nuint)dest % (nuint)width) == 0;
-        for (int i = 0; i < end; i += step)
-        {
-            TVector a0 = TOps.Load(sources[0] + i);
-            TVector a1 = TOps.Load(sources[0] + i + width);
-            int s = 1;
-            for (; s + 1 < count; s += 2)
-            {
-                a0 = TOps.Xor3(a0, TOps.Load(sources[s] + i), TOps.Load(sources[s + 1] + i));
-                a1 = TOps.Xor3(a1, TOps.Load(sources[s] + i + width), TOps.Load(sources[s + 1] + i + width));
-            }
-
-            if (s < count)
-            {
-                a0 = TOps.Xor(a0, TOps.Load(sources[s] + i));
-                a1 = TOps.Xor(a1, TOps.Load(sources[s] + i + width));
-            }
-
-            if (streaming)
-            {
-                TOps.StoreNonTemporal(dest + i, a0);
-                TOps.StoreNonTemporal(dest + i + width, a1);
-            }
-            else
-            {
-                TOps.Store(dest + i, a0);
-                TOps.Store(dest + i + width, a1);
-            }
-        }
-
-        if (streaming && Sse.IsSupported)
-        {
-            // Streaming stores are weakly ordered; fence so later readers see them.
-            Sse.StoreFence();
-        }
-
-        return end;
-    }
-
+    /// <summary>One lane width of the kernel: how to load, combine and store a unit of it.</summary>
     private interface IVectorOps<TVector>
         where TVector : struct
     {
         static abstract int Width { get; }
 
-        static abstract TVector Load(byte* p);
+        static abstract TVector Load(ref byte source, nuint offset);
 
         static abstract TVector Xor(TVector a, TVector b);
 
@@ -79,7 +27,7 @@ public static unsafe partial class XorParity
         public static int Width => 64;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<byte> Load(byte* p) => Vector512.Load(p);
+        public static Vector512<byte> Load(ref byte source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<byte> Xor(Vector512<byte> a, Vector512<byte> b) => a ^ b;
@@ -99,7 +47,7 @@ public static unsafe partial class XorParity
         public static int Width => 32;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<byte> Load(byte* p) => Vector256.Load(p);
+        public static Vector256<byte> Load(ref byte source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Xor(Vector256<byte> a, Vector256<byte> b) => a ^ b;
@@ -119,7 +67,7 @@ public static unsafe partial class XorParity
         public static int Width => 16;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<byte> Load(byte* p) => Vector128.Load(p);
+        public static Vector128<byte> Load(ref byte source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Xor(Vector128<byte> a, Vector128<byte> b) => a ^ b;
@@ -132,5 +80,47 @@ public static unsafe partial class XorParity
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void StoreNonTemporal(byte* p, Vector128<byte> v) => v.StoreAlignedNonTemporal(p);
+    }
+
+    /// <summary>64-bit words: the whole job on the scalar tier, the tail shorter than a vector on the others.</summary>
+    private readonly struct ScalarOps : IVectorOps<ulong>
+    {
+        public static int Width => sizeof(ulong);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Load(ref byte source, nuint offset) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, offset));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Xor(ulong a, ulong b) => a ^ b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Xor3(ulong a, ulong b, ulong c) => a ^ b ^ c;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(byte* p, ulong v) => Unsafe.WriteUnaligned(p, v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreNonTemporal(byte* p, ulong v) => Unsafe.WriteUnaligned(p, v);
+    }
+
+    /// <summary>Single bytes: the last few bytes of a length that is not a multiple of eight.</summary>
+    private readonly struct ByteOps : IVectorOps<byte>
+    {
+        public static int Width => 1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static byte Load(ref byte source, nuint offset) => Unsafe.Add(ref source, offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static byte Xor(byte a, byte b) => (byte)(a ^ b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static byte Xor3(byte a, byte b, byte c) => (byte)(a ^ b ^ c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(byte* p, byte v) => *p = v;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreNonTemporal(byte* p, byte v) => *p = v;
     }
 }

@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace RaidEmu.Core.Parity;
@@ -10,12 +11,10 @@ namespace RaidEmu.Core.Parity;
 /// </summary>
 public static unsafe partial class XorParity
 {
-    // Above this destination size the parity will not stay in L2 anyway, so streaming stores that skip
-    // the cache win 15-40 % on this machine type; below it they cost 20-40 %.
-    internal const int NonTemporalThreshold = 256 * 1024;
-
-    // Pointers for this many sources live on the stack; more are folded in groups.
-    private const int MaxSourcesPerPass = 32;
+    // Above this many bytes touched per call (sources and destination) the data has left the caches
+    // anyway, so streaming stores that skip them save the read-for-ownership of the destination;
+    // below it they send to memory what the next reader would have found in cache.
+    internal const long NonTemporalThreshold = 16L << 20;
 
     /// <summary>The fastest tier this machine accelerates; what <see cref="Compute(ReadOnlySpan{ReadOnlyMemory{byte}}, Span{byte})"/> uses.</summary>
     public static ParityKernel Best { get; } =
@@ -37,6 +36,7 @@ public static unsafe partial class XorParity
     /// <summary>
     /// destination = sources[0] ^ sources[1] ^ ... The destination may be the same memory as a source
     /// (at the same offset), which is how read-modify-write folds new data into old parity.
+    /// Nothing is allocated or pinned per call.
     /// </summary>
     public static void Compute(ReadOnlySpan<ReadOnlyMemory<byte>> sources, Span<byte> destination)
         => Compute(sources, destination, Best);
@@ -68,99 +68,94 @@ public static unsafe partial class XorParity
             return;
         }
 
-        var pins = new MemoryHandle[sources.Length];
-        byte** ptrs = stackalloc byte*[sources.Length];
-        try
+        // The sources travel as managed references, which the GC updates if it moves an array, so
+        // only the destination is pinned, and that by a fixed local, which costs nothing.
+        fixed (byte* dest = destination)
         {
-            for (int i = 0; i < sources.Length; i++)
-            {
-                pins[i] = sources[i].Pin();
-                ptrs[i] = (byte*)pins[i].Pointer;
-            }
-
-            fixed (byte* dest = destination)
-            {
-                Xor(ptrs, sources.Length, dest, length, kernel);
-            }
-        }
-        finally
-        {
-            foreach (var pin in pins)
-            {
-                pin.Dispose();
-            }
+            Dispatch(new MemorySources(sources), dest, (nuint)length, kernel);
         }
     }
-
-    /// <summary>
-    /// The engine's entry point: sources and destination are already pinned. More sources than fit in
-    /// one pass are folded in groups, the destination carrying the partial result into the next group.
-    /// </summary>
-    internal static void Xor(byte** sources, int count, byte* dest, int length, ParityKernel kernel)
-    {
-        Debug.Assert(count >= 1 && length >= 0);
-        int done = Math.Min(count, MaxSourcesPerPass);
-        Run(kernel, sources, done, dest, length);
-        byte** group = stackalloc byte*[MaxSourcesPerPass];
-        while (done < count)
-        {
-            int take = Math.Min(MaxSourcesPerPass - 1, count - done);
-            group[0] = dest;
-            for (int i = 0; i < take; i++)
-            {
-                group[i + 1] = sources[done + i];
-            }
-
-            Run(kernel, group, take + 1, dest, length);
-            done += take;
-        }
-    }
-
-    /// <summary>Xor on the best tier.</summary>
-    internal static void Xor(byte** sources, int count, byte* dest, int length) => Xor(sources, count, dest, length, Best);
 
     /// <summary>Convenience form for two sources: destination = a ^ b.</summary>
     public static void Compute(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, Span<byte> destination)
         => Compute([a, b], destination);
 
-    private static void Run(ParityKernel kernel, byte** sources, int count, byte* dest, int length)
+    /// <summary>
+    /// The engine's entry point, on the best tier: sources and destination are already pinned. The
+    /// tier is a JIT-time constant here, so the only dispatch left is the one on the source count.
+    /// </summary>
+    internal static void Xor(byte** sources, int count, byte* dest, int length)
     {
-        Debug.Assert(count >= 1);
-        int done = kernel switch
+        Debug.Assert(count >= 1 && length >= 0);
+        var list = new PointerSources(sources, count);
+        if (Vector512.IsHardwareAccelerated)
         {
-            ParityKernel.Vector512 => XorVectors<Vector512Ops, Vector512<byte>>(sources, count, dest, length),
-            ParityKernel.Vector256 => XorVectors<Vector256Ops, Vector256<byte>>(sources, count, dest, length),
-            ParityKernel.Vector128 => XorVectors<Vector128Ops, Vector128<byte>>(sources, count, dest, length),
-            _ => 0,
-        };
-        XorScalar(sources, count, dest, done, length);
+            XorAll<PointerSources, Vector512Ops, Vector512<byte>>(list, dest, (nuint)length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            XorAll<PointerSources, Vector256Ops, Vector256<byte>>(list, dest, (nuint)length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            XorAll<PointerSources, Vector128Ops, Vector128<byte>>(list, dest, (nuint)length);
+        }
+        else
+        {
+            XorAll<PointerSources, ScalarOps, ulong>(list, dest, (nuint)length);
+        }
     }
 
-    // The scalar loop runs last for every tier: it does the whole job on the scalar tier and only the
-    // tail that is shorter than one vector step on the others.
-    private static void XorScalar(byte** sources, int count, byte* dest, int start, int length)
+    /// <summary>As <see cref="Xor(byte**, int, byte*, int)"/>, on a chosen tier (for tests and benchmarks).</summary>
+    internal static void Xor(byte** sources, int count, byte* dest, int length, ParityKernel kernel)
     {
-        int i = start;
-        for (; i + sizeof(ulong) <= length; i += sizeof(ulong))
+        Debug.Assert(count >= 1 && length >= 0);
+        Dispatch(new PointerSources(sources, count), dest, (nuint)length, kernel);
+    }
+
+    private static void Dispatch<TList>(TList list, byte* dest, nuint length, ParityKernel kernel)
+        where TList : ISourceList, allows ref struct
+    {
+        switch (kernel)
         {
-            ulong acc = *(ulong*)(sources[0] + i);
-            for (int s = 1; s < count; s++)
-            {
-                acc ^= *(ulong*)(sources[s] + i);
-            }
-
-            *(ulong*)(dest + i) = acc;
+            case ParityKernel.Vector512:
+                XorAll<TList, Vector512Ops, Vector512<byte>>(list, dest, length);
+                break;
+            case ParityKernel.Vector256:
+                XorAll<TList, Vector256Ops, Vector256<byte>>(list, dest, length);
+                break;
+            case ParityKernel.Vector128:
+                XorAll<TList, Vector128Ops, Vector128<byte>>(list, dest, length);
+                break;
+            default:
+                XorAll<TList, ScalarOps, ulong>(list, dest, length);
+                break;
         }
+    }
 
-        for (; i < length; i++)
-        {
-            byte acc = sources[0][i];
-            for (int s = 1; s < count; s++)
-            {
-                acc ^= sources[s][i];
-            }
+    /// <summary>Where the sources come from: the engine's pinned pointers or the public API's memories.</summary>
+    private interface ISourceList
+    {
+        int Count { get; }
 
-            dest[i] = acc;
-        }
+        ref byte At(int index);
+    }
+
+    private readonly struct PointerSources(byte** sources, int count) : ISourceList
+    {
+        public int Count => count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref byte At(int index) => ref *sources[index];
+    }
+
+    private readonly ref struct MemorySources(ReadOnlySpan<ReadOnlyMemory<byte>> sources) : ISourceList
+    {
+        private readonly ReadOnlySpan<ReadOnlyMemory<byte>> _sources = sources;
+
+        public int Count => _sources.Length;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref byte At(int index) => ref MemoryMarshal.GetReference(_sources[index].Span);
     }
 }
