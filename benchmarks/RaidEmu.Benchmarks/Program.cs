@@ -10,4 +10,11 @@ if (args.Length == 2 && args[0] == "figures")
     return;
 }
 
+// "chart-compare TSV PNG" draws a run of benchmarks/compare.sh.
+if (args.Length == 3 && args[0] == "chart-compare")
+{
+    CompareChart.Draw(args[1], args[2]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

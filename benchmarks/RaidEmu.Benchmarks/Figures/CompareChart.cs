@@ -1,0 +1,80 @@
+using ScottPlot;
+
+namespace RaidEmu.Benchmarks.Figures;
+
+/// <summary>
+/// Draws a run of benchmarks/compare.sh: per row a horizontal bar at the median ratio RaidEmu / yardstick
+/// (green where it meets its target, red where not), the pair ratios as dots and the target as a black tick.
+/// Rows without a ratio (start-up, REFUSED, FAILED, not available) keep their line with the reason written in.
+/// </summary>
+internal static class CompareChart
+{
+    public static void Draw(string tsvPath, string pngPath)
+    {
+        var lines = File.ReadAllLines(tsvPath);
+        List<CompareRow> rows = [.. lines.Select(CompareRow.Parse).OfType<CompareRow>().Where(r => r.Id != "startup")];
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"{tsvPath} holds no ROW lines");
+        }
+
+        var plot = new Plot();
+        double right = 1.2;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            double y = rows.Count - 1 - i;
+            right = Math.Max(right, Math.Max(row.Ratio ?? 0, Math.Max(row.Target ?? 0, row.PairRatios.DefaultIfEmpty().Max())) * 1.1);
+            if (row.Ratio is double ratio)
+            {
+                var bar = plot.Add.Bar(new Bar
+                {
+                    Position = y,
+                    Value = ratio,
+                    Size = 0.6,
+                    FillColor = (row.Meets ? Colors.SeaGreen : Colors.IndianRed).WithAlpha(0.75),
+                    Orientation = Orientation.Horizontal,
+                    Label = ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                });
+                bar.ValueLabelStyle.FontSize = 12;
+            }
+            else
+            {
+                var note = plot.Add.Text(row.Note == "n/a" ? "not available in this tree" : row.Note, 0.02, y);
+                note.LabelAlignment = Alignment.MiddleLeft;
+                note.LabelFontColor = Colors.Gray;
+            }
+
+            if (row.PairRatios.Count > 0)
+            {
+                double[] xs = [.. row.PairRatios];
+                double[] ys = [.. row.PairRatios.Select(_ => y)];
+                var dots = plot.Add.Markers(xs, ys, MarkerShape.FilledCircle, 6, Colors.Black.WithAlpha(0.6));
+                dots.LegendText = i == 0 ? "pair ratios" : "";
+            }
+
+            if (row.Target is double target)
+            {
+                var tick = plot.Add.Line(target, y - 0.4, target, y + 0.4);
+                tick.LineWidth = 3;
+                tick.LineColor = Colors.Black;
+            }
+        }
+
+        plot.Add.VerticalLine(1, 1, Colors.Gray, LinePattern.Dashed);
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(r => r.Id)]);
+        plot.Axes.SetLimits(0, right, -0.7, rows.Count - 0.3);
+        plot.XLabel("RaidEmu / yardstick (higher is better; dashed: as fast); black tick: target; dots: each pair");
+        plot.Title(Title(lines), size: 13);
+        plot.SavePng(pngPath, 1000, 120 + 42 * rows.Count);
+        Console.WriteLine($"wrote {pngPath}");
+    }
+
+    // The run's first header line, which says when, on which tree and how long.
+    private static string Title(string[] lines)
+    {
+        string? head = lines.FirstOrDefault(l => l.StartsWith("# raidemu compare.sh run", StringComparison.Ordinal));
+        string? machine = lines.FirstOrDefault(l => l.StartsWith("# machine:", StringComparison.Ordinal));
+        return string.Join("\n", new[] { head, machine }.OfType<string>().Select(l => l.TrimStart('#', ' ')));
+    }
+}
