@@ -66,15 +66,17 @@ internal static class CompareChart
         plot.Axes.SetLimits(0, right, -0.7, rows.Count - 0.3);
         plot.XLabel("RaidEmu / yardstick (higher is better; dashed: as fast); black tick: target; dots: each pair");
         plot.Title(Title(lines), size: 13);
-        plot.SavePng(pngPath, 1000, 120 + 42 * rows.Count);
+        plot.SavePng(pngPath, 1000, 140 + 42 * rows.Count);
         Console.WriteLine($"wrote {pngPath}");
     }
 
-    // The run's first header line, which says when, on which tree and how long.
+    // The run's header lines that say when, on which tree, on which machine and under how much other load.
     private static string Title(string[] lines)
     {
-        string? head = lines.FirstOrDefault(l => l.StartsWith("# raidemu compare.sh run", StringComparison.Ordinal));
-        string? machine = lines.FirstOrDefault(l => l.StartsWith("# machine:", StringComparison.Ordinal));
-        return string.Join("\n", new[] { head, machine }.OfType<string>().Select(l => l.TrimStart('#', ' ')));
+        string[] wanted = ["# raidemu compare.sh run", "# machine:", "# load average"];
+        return string.Join("\n", wanted
+            .Select(w => lines.FirstOrDefault(l => l.StartsWith(w, StringComparison.Ordinal)))
+            .OfType<string>()
+            .Select(l => l.TrimStart('#', ' ')));
     }
 }
