@@ -97,11 +97,16 @@ run_rows() { # function ids...
   [ "$any" = 1 ] || return 0
   note "rows: $*"
   set +e
-  (set -e; "$fn")
+  (
+    trap end_servers EXIT
+    trap 'exit 130' INT TERM
+    set -e
+    "$fn"
+  )
   rc=$?
   set -e
+  [ "$rc" = 130 ] && exit 130
   if [ "$rc" != 0 ]; then
-    end_servers
     for id in "$@"; do
       if wanted "$id" && ! grep -q "^ROW"$'\t'"$id"$'\t' "$rows_file"; then
         emit "$id" - - - FAILED - "the run of this row failed (exit $rc); see the messages above"
@@ -188,10 +193,11 @@ git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
   echo "# ROW<tab>id<tab>raidemu-median<tab>yardstick-median<tab>unit<tab>ratio-median<tab>target<tab>pair-ratios"
   cat "$rows_file"
 } > "$results/compare-$stamp.tsv"
-cp "$results/compare-$stamp.tsv" "$results/compare-latest.tsv"
+# Only a run of every row stands for the tree.
+[ -z "$only" ] && cp "$results/compare-$stamp.tsv" "$results/compare-latest.tsv"
 
 grep '^#' "$results/compare-$stamp.tsv" | grep -v '^# ROW' | sed 's/^# //'
 echo
 bash "$here/table.sh" < "$rows_file"
 echo
-echo "results: benchmarks/results/compare-$stamp.tsv (and compare-latest.tsv)"
+echo "results: benchmarks/results/compare-$stamp.tsv$([ -z "$only" ] && echo " (and compare-latest.tsv)")"

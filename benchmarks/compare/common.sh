@@ -93,7 +93,8 @@ raidemu_read_sha() { # array
 # Remembers a process the EXIT trap must end if the run stops early.
 track() { echo "$1" >> "$work/pids"; }
 
-# Ends what track recorded and is still running (a server left by a failed row), one id at a time.
+# Ends what track recorded and is still running, one id at a time, and reaps it. Runs in the shell that
+# started the servers (the row's subshell), so no id can have been reused by another process yet.
 end_servers() {
   local pid
   while read -r pid; do

@@ -81,6 +81,7 @@ rows_nbd() {
   fi
 
   stop_raidemu_server "$arr"
+  end_servers
 }
 
 rows_fuse() {
@@ -120,5 +121,6 @@ rows_fuse() {
   fi
 
   timeout 60 "$raidemu" unmount "$mnt" > /dev/null 2>&1 || note "raidemu unmount $mnt failed; the EXIT trap cleans up"
+  end_servers
   rm -f "$work/mounted"
 }
