@@ -15,7 +15,8 @@ seconds() {
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", (b - a) / 1e9 }'
 }
 
-# MB/s (decimal) for BYTES moved in SECONDS, after taking away START (seconds of process start-up).
+# MB/s (decimal) for BYTES moved in SECONDS, after taking away START (seconds of process start-up); a run
+# shorter than START keeps its whole time rather than dividing by almost nothing.
 rate() {
   awk -v b="$1" -v s="$2" -v z="${3:-0}" 'BEGIN { t = s - z; if (t <= 0) t = s; printf "%.1f\n", b / 1e6 / t }'
 }

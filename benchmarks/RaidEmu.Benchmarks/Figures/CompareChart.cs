@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 
 namespace RaidEmu.Benchmarks.Figures;
@@ -20,6 +21,7 @@ internal static class CompareChart
 
         var plot = new Plot();
         double right = 1.2;
+        List<(double Y, string Text)> labels = [];
         for (int i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -27,16 +29,17 @@ internal static class CompareChart
             right = Math.Max(right, Math.Max(row.Ratio ?? 0, Math.Max(row.Target ?? 0, row.PairRatios.DefaultIfEmpty().Max())) * 1.1);
             if (row.Ratio is double ratio)
             {
-                var bar = plot.Add.Bar(new Bar
+                plot.Add.Bar(new Bar
                 {
                     Position = y,
                     Value = ratio,
                     Size = 0.6,
                     FillColor = (row.Meets ? Colors.SeaGreen : Colors.IndianRed).WithAlpha(0.75),
                     Orientation = Orientation.Horizontal,
-                    Label = ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
                 });
-                bar.ValueLabelStyle.FontSize = 12;
+                labels.Add((y, row.Target is double goal
+                    ? string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00} / {goal:0.00##}")
+                    : ratio.ToString("0.00", CultureInfo.InvariantCulture)));
             }
             else
             {
@@ -49,8 +52,7 @@ internal static class CompareChart
             {
                 double[] xs = [.. row.PairRatios];
                 double[] ys = [.. row.PairRatios.Select(_ => y)];
-                var dots = plot.Add.Markers(xs, ys, MarkerShape.FilledCircle, 6, Colors.Black.WithAlpha(0.6));
-                dots.LegendText = i == 0 ? "pair ratios" : "";
+                plot.Add.Markers(xs, ys, MarkerShape.FilledCircle, 6, Colors.Black.WithAlpha(0.6));
             }
 
             if (row.Target is double target)
@@ -61,10 +63,19 @@ internal static class CompareChart
             }
         }
 
+        // Median and target written at the right edge, clear of the bars and dots.
+        right *= 1.15;
+        foreach (var (y, text) in labels)
+        {
+            var label = plot.Add.Text(text, right * 0.99, y);
+            label.LabelAlignment = Alignment.MiddleRight;
+            label.LabelFontSize = 12;
+        }
+
         plot.Add.VerticalLine(1, 1, Colors.Gray, LinePattern.Dashed);
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(r => r.Id)]);
         plot.Axes.SetLimits(0, right, -0.7, rows.Count - 0.3);
-        plot.XLabel("RaidEmu / yardstick (higher is better; dashed: as fast); black tick: target; dots: each pair");
+        plot.XLabel("RaidEmu / yardstick: bar median, dots pairs, tick target (right: median / target)");
         plot.Title(Title(lines), size: 13);
         plot.SavePng(pngPath, 1000, 140 + 42 * rows.Count);
         Console.WriteLine($"wrote {pngPath}");
