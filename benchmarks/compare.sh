@@ -146,7 +146,13 @@ if wanted startup; then
     "raidemu --version against dd count=0, median of 11; both subtracted from the cli-read rates"
 fi
 
-run_rows row_xor xor
+xor_rows=()
+for path in pointer public; do
+  for sources in 4 8; do
+    for block in 4KiB 64KiB 1MiB 64MiB; do xor_rows+=("xor-$path-${sources}x$block"); done
+  done
+done
+run_rows row_xor "${xor_rows[@]}"
 
 array_rows=(cli-write cli-read cli-read-degraded cli-check nbd-seq-read nbd-seq-write nbd-randread-4k-qd16
   nbd-randwrite-4k-qd16 fuse-seq-write-fsync fuse-seq-read)
