@@ -1,6 +1,13 @@
 using BenchmarkDotNet.Running;
 using RaidEmu.Benchmarks.Figures;
 
+// "chart-compare TSV PNG" draws a run of benchmarks/compare.sh.
+if (args.Length == 3 && args[0] == "chart-compare")
+{
+    CompareChart.Draw(args[1], args[2]);
+    return;
+}
+
 // "figures DIR" draws the README's pictures from the real code; anything else goes to BenchmarkDotNet.
 if (args.Length == 2 && args[0] == "figures")
 {
