@@ -3,7 +3,8 @@
 #   nbd-*  : a 4-disk RAID 5 served by 'raidemu serve --socket' vs nbdkit's file plugin on a raw file of
 #            the same size (both over a Unix socket, same client: nbdcopy or fio's nbd engine);
 #   fuse-* : dd bs=1M of the image in a 'raidemu mount' vs dd of a raw file of the same size.
-# Every side reads or writes the same bytes; a read side whose checksum differs from the raw file's is REFUSED.
+# The array is created --assume-clean (its zeroed members are consistent): no initial resync runs under the
+# measurement. Every side reads or writes the same bytes; a read side whose checksum differs from the raw file's is REFUSED.
 # Usage: benchmarks/live-pairs.sh [RAIDEMU (default: publish this tree)] [SIZE (512M)] [PAIRS (5)] [WORK]
 # ROWS=nbd or ROWS=fuse runs only those rows.
 set -euo pipefail
@@ -22,7 +23,7 @@ array="$work/array" mnt="$work/mnt" raw="$work/raw.img" src="$work/src.img"
 rsock="$work/r.sock" ksock="$work/k.sock"
 rm -rf "$array" "$raw" "$rsock" "$ksock"; mkdir -p "$mnt"
 bytes=$(numfmt --from=iec "$size")
-"$raidemu" create "$array" --level 5 --disks 4 --disk-size "$(( bytes / 3 / 1048576 + 2 ))M" --chunk 64K --name bench >/dev/null
+"$raidemu" create "$array" --level 5 --disks 4 --disk-size "$(( bytes / 3 / 1048576 + 2 ))M" --chunk 64K --name bench --assume-clean >/dev/null
 
 nbdkit_pid=""
 cleanup() {
