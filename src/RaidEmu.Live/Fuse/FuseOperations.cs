@@ -130,7 +130,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        m.Device.Read(offset, new Span<byte>(buffer, n));
+        SplitIo.Read(m.Device, offset, buffer, n);
         return n;
     });
 
@@ -154,7 +154,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        m.Device.Write(offset, new ReadOnlySpan<byte>(buffer, n));
+        SplitIo.Write(m.Device, offset, buffer, n);
         return n;
     });
 

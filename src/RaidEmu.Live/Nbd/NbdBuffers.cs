@@ -1,20 +1,49 @@
-using System.Buffers;
-
 namespace RaidEmu.Live.Nbd;
 
 /// <summary>
-/// The buffers requests are served through. A connection holds at most one at a time and moves any payload
-/// through it in pieces, so the bytes in flight are bounded by the connection limit times <see cref="Size"/>,
-/// whatever sizes clients ask for; the pool keeps a bounded number for reuse.
+/// The buffers requests are served through, shared by every connection under one budget: at most
+/// <see cref="Count"/> exist at once, so the bytes in flight stay bounded (<see cref="Count"/> times
+/// <see cref="Size"/>) whatever the number of connections, requests in flight and request sizes. A
+/// connection that finds the budget spent waits for a buffer before it reads the next request. Each buffer
+/// keeps <see cref="HeaderRoom"/> bytes in front of its data, so a read's reply header and data leave in
+/// one socket write. Buffers are kept for reuse once made.
 /// </summary>
 internal static class NbdBuffers
 {
-    /// <summary>One piece of a payload; also the largest option the handshake accepts.</summary>
-    public const int Size = 128 * 1024;
+    /// <summary>The data one buffer holds: a request up to this size is served in one piece; also the largest option the handshake accepts.</summary>
+    public const int Size = 256 * 1024;
 
-    private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(Size, 64);
+    /// <summary>Room for a simple reply's header in front of the data.</summary>
+    public const int HeaderRoom = 16;
 
-    public static byte[] Rent() => s_pool.Rent(Size);
+    /// <summary>Buffers in existence at once, all connections together (32 MiB).</summary>
+    public const int Count = 128;
 
-    public static void Return(byte[] buffer) => s_pool.Return(buffer);
+    private static readonly SemaphoreSlim s_budget = new(Count, Count);
+    private static readonly Stack<byte[]> s_free = new(Count);
+
+    /// <summary>Waits until the budget allows one more buffer, then hands one out.</summary>
+    public static async ValueTask<byte[]> RentAsync(CancellationToken ct)
+    {
+        await s_budget.WaitAsync(ct).ConfigureAwait(false);
+        lock (s_free)
+        {
+            if (s_free.Count > 0)
+            {
+                return s_free.Pop();
+            }
+        }
+
+        return GC.AllocateUninitializedArray<byte>(HeaderRoom + Size, pinned: true);
+    }
+
+    public static void Return(byte[] buffer)
+    {
+        lock (s_free)
+        {
+            s_free.Push(buffer);
+        }
+
+        s_budget.Release();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using static RaidEmu.Live.Nbd.NbdProtocol;
@@ -6,7 +7,9 @@ namespace RaidEmu.Live.Nbd;
 
 /// <summary>
 /// The fixed-newstyle handshake of one connection: the greeting, then options (EXPORT_NAME, INFO, GO,
-/// LIST, ABORT) until the client picks the export or leaves. Option data is read into one pooled buffer.
+/// LIST, ABORT) until the client picks the export or leaves. Option data is read into a buffer from the
+/// shared pool, at most <see cref="MaxOptionLength"/> bytes: a handshake never takes from the budget
+/// requests are served through, so clients stuck in it cannot hold up transmission.
 /// </summary>
 internal sealed class NbdHandshake(Stream stream, NbdExport export)
 {
@@ -32,7 +35,7 @@ internal sealed class NbdHandshake(Stream stream, NbdExport export)
         }
 
         _noZeroes = (clientFlags & FlagNoZeroes) != 0;
-        var buffer = NbdBuffers.Rent();
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxOptionLength);
         try
         {
             while (true)
@@ -61,7 +64,7 @@ internal sealed class NbdHandshake(Stream stream, NbdExport export)
         }
         finally
         {
-            NbdBuffers.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -8,8 +8,9 @@ namespace RaidEmu.Live.Nbd;
 /// <summary>
 /// An NBD server exporting one block device (fixed newstyle; INFO, GO, EXPORT_NAME, LIST, ABORT; READ,
 /// WRITE, FLUSH, TRIM, WRITE_ZEROES, DISC; FUA honoured; several connections at once). Whatever clients do,
-/// it stays bounded: at most <see cref="MaxConnections"/> connections, each moving its payloads through one
-/// pooled buffer, and a handshake must end within <see cref="HandshakeTimeout"/>.
+/// it stays bounded: at most <see cref="MaxConnections"/> connections, each with at most
+/// <see cref="NbdTransmission.MaxInFlight"/> requests in flight, every payload moving through the shared
+/// budget of <see cref="NbdBuffers"/>, and a handshake must end within <see cref="HandshakeTimeout"/>.
 /// </summary>
 public sealed class NbdServer : IAsyncDisposable
 {
@@ -58,7 +59,8 @@ public sealed class NbdServer : IAsyncDisposable
 
             if (chosen)
             {
-                await new NbdTransmission(stream, _export).RunAsync(stopping).ConfigureAwait(false);
+                using var transmission = new NbdTransmission(stream, _export);
+                await transmission.RunAsync(stopping).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException or SocketException)

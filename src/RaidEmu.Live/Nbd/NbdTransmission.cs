@@ -1,204 +1,377 @@
 using System.Buffers.Binary;
-using static RaidEmu.Live.Nbd.NbdProtocol;
-
 using RaidEmu.Core.Devices;
+using static RaidEmu.Live.Nbd.NbdProtocol;
 
 namespace RaidEmu.Live.Nbd;
 
 /// <summary>
-/// The transmission phase of one connection: requests served in order with simple replies. Several
-/// connections run at once; the array's stripe locks keep their writes consistent. A client that connected
-/// before the export lost power is dropped, as a rebooted server would drop it. Payloads move through one
-/// pooled buffer of <see cref="NbdBuffers.Size"/> bytes at a time, whatever the request's length.
+/// The transmission phase of one connection, pipelined as nbdkit serves it: the receiving loop reads each
+/// request's header and any write payload, then hands the request to the thread pool, up to
+/// <see cref="MaxInFlight"/> at once, and reads the next. Requests finish in any order; each reply leaves
+/// whole in one socket write (header and data together) under the send lock, and the client matches it by
+/// its cookie. The NBD protocol orders nothing between requests in flight, and a FLUSH covers the writes
+/// already answered: a write reaches the device before its reply is sent, so flushing the device when the
+/// FLUSH runs is enough. A client that connected before the export lost power is dropped, as a rebooted
+/// server would drop it. Payloads move through the shared budget of <see cref="NbdBuffers"/>, so memory
+/// stays bounded whatever clients send; a write larger than one buffer is received and written piece by
+/// piece by the receiving loop itself.
 /// </summary>
-internal sealed class NbdTransmission(Stream stream, NbdExport export)
+internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDisposable
 {
-    private readonly byte[] _header = new byte[28];
-    private readonly byte[] _reply = new byte[16];
+    /// <summary>Requests of one connection served at once (nbdkit runs 16 threads per connection).</summary>
+    public const int MaxInFlight = 16;
 
+    private const int HeaderRoom = NbdBuffers.HeaderRoom;
+
+    /// <summary>The data a WRITE_ZEROES writes: never written into.</summary>
+    private static readonly byte[] s_zeroes = new byte[NbdBuffers.Size];
+
+    private readonly byte[] _header = new byte[28];
+    private readonly byte[] _reply = new byte[HeaderRoom];
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+    private readonly Stack<NbdRequest> _idle = new(MaxInFlight);
+    private readonly CancellationTokenSource _abort = new();
+
+    private IBlockDevice Device => export.Device;
+
+    private int PowerCycle => (export.Device as IPowerCycledDevice)?.PowerCycle ?? 0;
+
+    /// <summary>
+    /// Serves requests until the client disconnects, breaks the protocol or the connection fails. After
+    /// DISC (and a request that ends the connection) the requests already received are served and answered
+    /// first, as the NBD protocol asks of DISC; when the connection broke, power was lost or the server
+    /// stops, they are cancelled. Either way none is left running when this returns.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        int cycle = (export.Device as IPowerCycledDevice)?.PowerCycle ?? 0;
+        using var stopping = ct.UnsafeRegister(static a => ((CancellationTokenSource)a!).Cancel(), _abort);
+        bool finish = false;
+        try
+        {
+            finish = await ReceiveAsync(_abort.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!finish)
+            {
+                await _abort.CancelAsync().ConfigureAwait(false);
+            }
+
+            for (int i = 0; i < MaxInFlight; i++)
+            {
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The receiving loop: true when the connection ends in order (requests in flight are answered), false when it must be dropped.</summary>
+    private async Task<bool> ReceiveAsync(CancellationToken ct)
+    {
+        int cycle = PowerCycle;
         while (true)
         {
             await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
 
             // The export lost power since this client connected: drop it, as a rebooted server would.
-            if (((export.Device as IPowerCycledDevice)?.PowerCycle ?? 0) != cycle
-                || BinaryPrimitives.ReadUInt32BigEndian(_header) != RequestMagic)
+            if (PowerCycle != cycle)
             {
-                return;
+                return false;
             }
 
-            // Only a request that moves data holds a buffer, and only while it runs: idle connections hold none.
-            ushort type = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(6));
-            var buffer = type is CmdRead or CmdWrite or CmdWriteZeroes ? NbdBuffers.Rent() : null;
-            try
+            if (BinaryPrimitives.ReadUInt32BigEndian(_header) != RequestMagic)
             {
-                if (!await ServeAsync(type, buffer!, ct).ConfigureAwait(false))
-                {
-                    return;
-                }
+                return true;
             }
-            finally
+
+            ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(4));
+            ushort type = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(6));
+            ulong cookie = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(8));
+            ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(16));
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(24));
+            uint refused = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : 0;
+            switch (type)
             {
-                if (buffer != null)
-                {
-                    NbdBuffers.Return(buffer);
-                }
+                case CmdDisconnect:
+                    return true;
+                case CmdRead when length > MaxPayload || !InRange(offset, length):
+                    await ReplyAsync(_reply, cookie, EInval, ct).ConfigureAwait(false);
+                    break;
+                case CmdWrite when length > MaxPayload:
+                    // Larger than any client may send: the payload cannot be trusted to be a payload.
+                    return true;
+                case CmdWrite when refused != 0 || length > NbdBuffers.Size:
+                    await WriteInPiecesAsync(flags, cookie, offset, length, refused, ct).ConfigureAwait(false);
+                    break;
+                case CmdRead or CmdWrite or CmdFlush:
+                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
+                    break;
+                case CmdWriteZeroes when refused == 0:
+                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
+                    break;
+                case CmdWriteZeroes:
+                    await ReplyAsync(_reply, cookie, refused, ct).ConfigureAwait(false);
+                    break;
+                case CmdTrim:
+                    // The data of a trimmed range becomes unspecified; keeping it is a valid answer.
+                    await ReplyAsync(_reply, cookie, export.ReadOnly ? EPerm : InRange(offset, length) ? 0 : EInval, ct).ConfigureAwait(false);
+                    break;
+                default:
+                    await ReplyAsync(_reply, cookie, EInval, ct).ConfigureAwait(false);
+                    break;
             }
         }
     }
 
-    /// <summary>Serves the request in the header; false when the connection must end.</summary>
-    private async Task<bool> ServeAsync(ushort type, byte[] buffer, CancellationToken ct)
+    /// <summary>Takes a slot (and a buffer for data), receives a write's payload, and starts the request.</summary>
+    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct)
     {
-        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(4));
-        ulong cookie = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(8));
-        ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(16));
-        uint length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(24));
-        switch (type)
+        await _slots.WaitAsync(ct).ConfigureAwait(false);
+        NbdRequest request;
+        lock (_idle)
         {
-            case CmdDisconnect:
-                return false;
-            case CmdRead:
-                return await ReadAsync(buffer, cookie, offset, length, ct).ConfigureAwait(false);
-            case CmdWrite:
-                return await WriteAsync(buffer, cookie, flags, offset, length, ct).ConfigureAwait(false);
-            case CmdFlush:
-                await SimpleReplyAsync(cookie, Guard(() => export.Device.Flush()), ct).ConfigureAwait(false);
-                return true;
-            case CmdTrim:
-                // The data of a trimmed range becomes unspecified; keeping it is a valid answer.
-                await SimpleReplyAsync(cookie, export.ReadOnly ? EPerm : InRange(offset, length) ? 0 : EInval, ct).ConfigureAwait(false);
-                return true;
-            case CmdWriteZeroes:
-                uint error = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : Guard(() => WriteZeroes(buffer, (long)offset, length, flags));
-                await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
-                return true;
-            default:
-                await SimpleReplyAsync(cookie, EInval, ct).ConfigureAwait(false);
-                return true;
+            request = _idle.Count > 0 ? _idle.Pop() : new NbdRequest(this);
         }
+
+        request.Set(type, flags, cookie, offset, length);
+        try
+        {
+            if (type is CmdRead or CmdWrite)
+            {
+                request.Buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
+                if (type == CmdWrite)
+                {
+                    await stream.ReadExactlyAsync(request.Buffer.AsMemory(HeaderRoom, (int)length), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            Finished(request);
+            throw;
+        }
+
+        request.Start();
+    }
+
+    /// <summary>Runs a request on the thread pool and answers it; a reply that cannot be sent drops the connection.</summary>
+    internal async Task ServeAsync(NbdRequest request)
+    {
+        var ct = _abort.Token;
+        try
+        {
+            if (request.Type == CmdRead)
+            {
+                await ReadAsync(request, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                uint error = Perform(request);
+                await ReplyAsync(request.Buffer ?? request.Head, request.Cookie, error, ct).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // Whatever ends a reply (the client left, the server stops) ends this connection only.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Finished(request);
+        }
+    }
+
+    private void Finished(NbdRequest request)
+    {
+        if (request.Buffer is { } buffer)
+        {
+            request.Buffer = null;
+            NbdBuffers.Return(buffer);
+        }
+
+        lock (_idle)
+        {
+            _idle.Push(request);
+        }
+
+        _slots.Release();
     }
 
     /// <summary>
     /// With simple replies the error goes in the header, before the data: the first piece is read before
-    /// the header goes out. A later piece that fails cannot be reported, so the connection ends, which the
+    /// the header goes out, together with it. A read longer than a buffer sends the rest piece by piece
+    /// under the send lock; a later piece that fails cannot be reported, so the connection ends, which the
     /// client sees as a failed read.
     /// </summary>
-    private async Task<bool> ReadAsync(byte[] buffer, ulong cookie, ulong offset, uint length, CancellationToken ct)
+    private async Task ReadAsync(NbdRequest request, CancellationToken ct)
     {
-        if (length > MaxPayload || !InRange(offset, length))
+        var buffer = request.Buffer!;
+        int first = (int)Math.Min(NbdBuffers.Size, request.Length);
+        uint error = Attempt(request.Offset, buffer.AsSpan(HeaderRoom, first));
+        WriteReply(buffer, request.Cookie, error);
+        await _send.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            await SimpleReplyAsync(cookie, EInval, ct).ConfigureAwait(false);
-            return true;
-        }
-
-        int first = (int)Math.Min(buffer.Length, length);
-        uint error = Guard(() => export.Device.Read((long)offset, buffer.AsSpan(0, first)));
-        await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
-        if (error != 0)
-        {
-            return true;
-        }
-
-        await stream.WriteAsync(buffer.AsMemory(0, first), ct).ConfigureAwait(false);
-        for (long done = first; done < length;)
-        {
-            int n = (int)Math.Min(buffer.Length, length - done);
-            long at = (long)offset + done;
-            if (Guard(() => export.Device.Read(at, buffer.AsSpan(0, n))) != 0)
+            await stream.WriteAsync(buffer.AsMemory(0, HeaderRoom + (error == 0 ? first : 0)), ct).ConfigureAwait(false);
+            for (long done = first; error == 0 && done < request.Length;)
             {
-                return false;
+                int n = (int)Math.Min(NbdBuffers.Size, request.Length - done);
+                if (Attempt(request.Offset + (ulong)done, buffer.AsSpan(HeaderRoom, n)) != 0)
+                {
+                    await _abort.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await stream.WriteAsync(buffer.AsMemory(HeaderRoom, n), ct).ConfigureAwait(false);
+                done += n;
             }
-
-            await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-            done += n;
         }
-
-        return true;
+        finally
+        {
+            _send.Release();
+        }
     }
 
     /// <summary>
-    /// The payload is always consumed, piece by piece, whatever the answer; each piece is written as it
-    /// arrives. False when the payload is larger than any client may send and the connection must drop.
+    /// A write the receiving loop serves itself: one larger than a buffer, or one refused. The payload is
+    /// always consumed, piece by piece, whatever the answer; each piece is written as it arrives.
     /// </summary>
-    private async Task<bool> WriteAsync(byte[] buffer, ulong cookie, ushort flags, ulong offset, uint length, CancellationToken ct)
+    private async Task WriteInPiecesAsync(ushort flags, ulong cookie, ulong offset, uint length, uint error, CancellationToken ct)
     {
-        if (length > MaxPayload)
+        var buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
+        try
         {
-            return false;
-        }
-
-        uint error = export.ReadOnly ? EPerm : !InRange(offset, length) ? ENoSpc : 0;
-        for (long done = 0; done < length;)
-        {
-            int n = (int)Math.Min(buffer.Length, length - done);
-            long at = (long)offset + done;
-            await stream.ReadExactlyAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-            if (error == 0)
+            for (long done = 0; done < length;)
             {
-                error = Guard(() => export.Device.Write(at, buffer.AsSpan(0, n)));
-            }
+                int n = (int)Math.Min(NbdBuffers.Size, length - done);
+                await stream.ReadExactlyAsync(buffer.AsMemory(HeaderRoom, n), ct).ConfigureAwait(false);
+                if (error == 0)
+                {
+                    error = Attempt(CmdWrite, offset + (ulong)done, buffer.AsSpan(HeaderRoom, n));
+                }
 
-            done += n;
+                done += n;
+            }
+        }
+        finally
+        {
+            NbdBuffers.Return(buffer);
         }
 
         if (error == 0 && (flags & CmdFlagFua) != 0)
         {
-            error = Guard(() => export.Device.Flush());
+            error = Attempt(CmdFlush, 0, default);
         }
 
-        await SimpleReplyAsync(cookie, error, ct).ConfigureAwait(false);
-        return true;
+        await ReplyAsync(_reply, cookie, error, ct).ConfigureAwait(false);
     }
 
-    private void WriteZeroes(byte[] buffer, long offset, uint length, ushort flags)
+    /// <summary>The device work of a WRITE, WRITE_ZEROES or FLUSH (with FUA: flushed before the reply); the NBD error.</summary>
+    private uint Perform(NbdRequest request)
     {
-        Array.Clear(buffer);
+        uint error = request.Type switch
+        {
+            CmdWrite => Attempt(CmdWrite, request.Offset, request.Buffer.AsSpan(HeaderRoom, (int)request.Length)),
+            CmdWriteZeroes => WriteZeroes(request.Offset, request.Length),
+            _ => 0,
+        };
+        return error == 0 && (request.Type == CmdFlush || (request.Flags & CmdFlagFua) != 0) ? Attempt(CmdFlush, 0, default) : error;
+    }
+
+    private uint WriteZeroes(ulong offset, uint length)
+    {
         for (long done = 0; done < length;)
         {
-            int n = (int)Math.Min(buffer.Length, length - done);
-            export.Device.Write(offset + done, buffer.AsSpan(0, n));
+            int n = (int)Math.Min(s_zeroes.Length, length - done);
+            uint error = Attempt(CmdWrite, offset + (ulong)done, s_zeroes.AsSpan(0, n));
+            if (error != 0)
+            {
+                return error;
+            }
+
             done += n;
         }
 
-        if ((flags & CmdFlagFua) != 0)
+        return 0;
+    }
+
+    private uint Attempt(ulong offset, Span<byte> into)
+    {
+        try
         {
-            export.Device.Flush();
+            Device.Read((long)offset, into);
+            return 0;
+        }
+        catch (Exception ex) when (ErrorOf(ex) != 0)
+        {
+            return ErrorOf(ex);
         }
     }
 
-    private bool InRange(ulong offset, uint length) => offset <= (ulong)export.Device.Length && length <= (ulong)export.Device.Length - offset;
+    /// <summary>A write (of <paramref name="data"/>) or a flush; the NBD error.</summary>
+    private uint Attempt(ushort type, ulong offset, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            if (type == CmdFlush)
+            {
+                Device.Flush();
+            }
+            else
+            {
+                Device.Write((long)offset, data);
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ErrorOf(ex) != 0)
+        {
+            return ErrorOf(ex);
+        }
+    }
 
     /// <summary>
     /// An I/O error becomes EIO for this request. So does a file closed under the request (the power was
     /// cut while it ran) or an array that stopped: the client gets an error, never the server. A full host
-    /// file system is ENOSPC, as the NBD protocol lets a server say, so the client sees it is not a disk fault.
+    /// file system is ENOSPC, as the NBD protocol lets a server say, so the client sees it is not a disk
+    /// fault. Anything else (0) is a bug and ends the connection.
     /// </summary>
-    private static uint Guard(Action action)
+    private static uint ErrorOf(Exception ex) => ex switch
     {
+        HostFullException => ENoSpc,
+        IOException or InvalidOperationException => EIo,
+        _ => 0,
+    };
+
+    private bool InRange(ulong offset, uint length) => offset <= (ulong)Device.Length && length <= (ulong)Device.Length - offset;
+
+    private static void WriteReply(byte[] head, ulong cookie, uint error)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(head, SimpleReplyMagic);
+        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(4), error);
+        BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(8), cookie);
+    }
+
+    /// <summary>A reply without data, built in <paramref name="head"/> (only its first 16 bytes are sent).</summary>
+    private async Task ReplyAsync(byte[] head, ulong cookie, uint error, CancellationToken ct)
+    {
+        WriteReply(head, cookie, error);
+        await _send.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            action();
-            return 0;
+            await stream.WriteAsync(head.AsMemory(0, HeaderRoom), ct).ConfigureAwait(false);
         }
-        catch (HostFullException)
+        finally
         {
-            return ENoSpc;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            return EIo;
+            _send.Release();
         }
     }
 
-    private async Task SimpleReplyAsync(ulong cookie, uint error, CancellationToken ct)
+    public void Dispose()
     {
-        BinaryPrimitives.WriteUInt32BigEndian(_reply, SimpleReplyMagic);
-        BinaryPrimitives.WriteUInt32BigEndian(_reply.AsSpan(4), error);
-        BinaryPrimitives.WriteUInt64BigEndian(_reply.AsSpan(8), cookie);
-        await stream.WriteAsync(_reply, ct).ConfigureAwait(false);
+        _send.Dispose();
+        _slots.Dispose();
+        _abort.Dispose();
     }
 }

@@ -136,6 +136,28 @@ internal sealed class RawNbd : IDisposable
         return BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4));
     }
 
+    /// <summary>Reads the next simple reply's header, whichever request it answers: its cookie and error.</summary>
+    public (ulong Cookie, uint Error) ReadAnyReply()
+    {
+        var head = ReadExactly(16);
+        Assert.AreEqual(0x67446698u, BinaryPrimitives.ReadUInt32BigEndian(head), "simple reply magic");
+        return (BinaryPrimitives.ReadUInt64BigEndian(head.AsSpan(8)), BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4)));
+    }
+
+    /// <summary>Sends a request with a cookie of the caller's choosing, header and payload in one write.</summary>
+    public void SendRequest(ushort type, ulong cookie, ulong offset, uint length, byte[]? payload, ushort flags)
+    {
+        var message = new byte[28 + (payload?.Length ?? 0)];
+        BinaryPrimitives.WriteUInt32BigEndian(message, 0x25609513);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(4), flags);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(6), type);
+        BinaryPrimitives.WriteUInt64BigEndian(message.AsSpan(8), cookie);
+        BinaryPrimitives.WriteUInt64BigEndian(message.AsSpan(16), offset);
+        BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(24), length);
+        payload?.CopyTo(message, 28);
+        Send(message);
+    }
+
     public void Write(long offset, byte[] data, bool fua = false)
     {
         ulong cookie = SendRequest(CmdWrite, (ulong)offset, (uint)data.Length, data, fua ? (ushort)1 : (ushort)0);

@@ -1,0 +1,38 @@
+namespace RaidEmu.Live.Nbd;
+
+/// <summary>
+/// One request of a connection while it is in flight: its header fields and, for a read or a write, the
+/// buffer its data moves through. Each connection reuses a few of these, so serving a request allocates
+/// nothing; the thread pool runs it as a work item.
+/// </summary>
+internal sealed class NbdRequest(NbdTransmission connection) : IThreadPoolWorkItem
+{
+    /// <summary>The reply header of a request without a buffer.</summary>
+    public byte[] Head { get; } = new byte[NbdBuffers.HeaderRoom];
+
+    public byte[]? Buffer { get; set; }
+
+    public ushort Type { get; private set; }
+
+    public ushort Flags { get; private set; }
+
+    public ulong Cookie { get; private set; }
+
+    public ulong Offset { get; private set; }
+
+    public uint Length { get; private set; }
+
+    public void Set(ushort type, ushort flags, ulong cookie, ulong offset, uint length)
+    {
+        Type = type;
+        Flags = flags;
+        Cookie = cookie;
+        Offset = offset;
+        Length = length;
+    }
+
+    /// <summary>Serves the request on the thread pool; the connection takes it back when it is answered.</summary>
+    public void Start() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => _ = connection.ServeAsync(this);
+}

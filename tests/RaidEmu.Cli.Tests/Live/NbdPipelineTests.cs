@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using RaidEmu.Tests.Shared;
+
+namespace RaidEmu.Cli.Tests.Live;
+
+/// <summary>
+/// One connection with many requests in flight, as nbdcopy, fio and qemu send them: every request is
+/// answered once, by its cookie, with its own bytes; DISC and a broken request still answer what came
+/// before; FLUSH and FUA keep what they promise across a power cut; memory stays bounded.
+/// </summary>
+[TestClass]
+public sealed class NbdPipelineTests
+{
+    private const int Slot = 64 * 1024;
+    private const ushort CmdWriteZeroes = 6;
+
+    [TestMethod]
+    public void PipelinedWritesAndReads_AreAnsweredByCookie_WithTheirOwnBytes()
+    {
+        using var tmp = new TempFolder();
+        string array = Raid5(tmp, "pipe");
+        using var server = Server.Serve(array);
+        using var client = RawNbd.Open(server.Port);
+        int slots = (int)(client.Size / Slot);
+        var model = new byte[slots][];
+        for (int s = 0; s < slots; s++)
+        {
+            model[s] = new byte[Slot];
+        }
+
+        // At most one request per 64 KiB slot is in flight, so what each read must see is known; neighbouring
+        // slots share RAID 5 stripes, so requests in flight together update the same parity.
+        var busy = new bool[slots];
+        var pending = new ConcurrentDictionary<ulong, (ushort Type, int Slot, int At, byte[] Data)>();
+        using var inFlight = new SemaphoreSlim(40);
+        var random = new Random(12);
+        const int Requests = 3000;
+        var failures = new ConcurrentQueue<string>();
+        var receiver = Task.Run(() =>
+        {
+            for (int i = 0; i < Requests; i++)
+            {
+                var (cookie, error) = client.ReadAnyReply();
+                if (!pending.TryRemove(cookie, out var request))
+                {
+                    failures.Enqueue($"reply for unknown or answered cookie {cookie}");
+                    return;
+                }
+
+                if (error != 0)
+                {
+                    failures.Enqueue($"request {cookie} failed with {error}");
+                }
+
+                if (request.Type == RawNbd.CmdRead)
+                {
+                    var data = client.ReadExactly(request.Data.Length);
+                    if (!data.AsSpan().SequenceEqual(request.Data))
+                    {
+                        failures.Enqueue($"read {cookie} of slot {request.Slot} returned other bytes");
+                    }
+                }
+
+                lock (busy)
+                {
+                    busy[request.Slot] = false;
+                }
+
+                inFlight.Release();
+            }
+        });
+
+        for (ulong cookie = 1; cookie <= Requests && failures.IsEmpty; cookie++)
+        {
+            Assert.IsTrue(inFlight.Wait(TimeSpan.FromSeconds(60)), "replies stopped coming");
+            int slot;
+            lock (busy)
+            {
+                do
+                {
+                    slot = random.Next(slots);
+                }
+                while (busy[slot]);
+                busy[slot] = true;
+            }
+
+            int at = random.Next(Slot / 512) * 512;
+            int length = Math.Max(512, random.Next((Slot - at) / 512 + 1) * 512);
+            length = Math.Min(length, Slot - at);
+            long offset = ((long)slot * Slot) + at;
+            switch (random.Next(4))
+            {
+                case 0 or 1:
+                    var data = new byte[length];
+                    random.NextBytes(data);
+                    data.CopyTo(model[slot], at);
+                    pending[cookie] = (RawNbd.CmdWrite, slot, at, data);
+                    client.SendRequest(RawNbd.CmdWrite, cookie, (ulong)offset, (uint)length, data, random.Next(8) == 0 ? (ushort)1 : (ushort)0);
+                    break;
+                case 2:
+                    Array.Clear(model[slot], at, length);
+                    pending[cookie] = (CmdWriteZeroes, slot, at, []);
+                    client.SendRequest(CmdWriteZeroes, cookie, (ulong)offset, (uint)length, null, 0);
+                    break;
+                default:
+                    pending[cookie] = (RawNbd.CmdRead, slot, at, model[slot].AsSpan(at, length).ToArray());
+                    client.SendRequest(RawNbd.CmdRead, cookie, (ulong)offset, (uint)length, null, 0);
+                    break;
+            }
+        }
+
+        Assert.IsTrue(receiver.Wait(TimeSpan.FromSeconds(120)), "not every request was answered");
+        Assert.IsTrue(failures.IsEmpty, string.Join("\n", failures.Take(5)));
+        Assert.IsTrue(pending.IsEmpty, $"{pending.Count} requests unanswered");
+
+        // A read longer than the server's buffers, of the whole volume, matches too.
+        var whole = client.Read(0, slots * Slot);
+        for (int s = 0; s < slots; s++)
+        {
+            CollectionAssert.AreEqual(model[s], whole.AsSpan(s * Slot, Slot).ToArray(), $"slot {s}");
+        }
+    }
+
+    [TestMethod]
+    public void DisconnectOrGarbage_WithRequestsInFlight_AnswersThemBeforeClosing()
+    {
+        using var tmp = new TempFolder();
+        string array = Raid5(tmp, "disc");
+        using var server = Server.Serve(array);
+        foreach (bool garbage in new[] { false, true })
+        {
+            var blocks = new List<byte[]>();
+            using (var client = RawNbd.Open(server.Port))
+            {
+                var random = new Random(garbage ? 2 : 1);
+                for (int i = 0; i < 40; i++)
+                {
+                    var block = new byte[Slot];
+                    random.NextBytes(block);
+                    blocks.Add(block);
+                    client.SendRequest(RawNbd.CmdWrite, (ulong)(i + 1), (ulong)(i * Slot), Slot, block, 0);
+                }
+
+                client.SendRequest(RawNbd.CmdRead, 41, 0, (uint)(4 * Slot), null, 0);
+                if (garbage)
+                {
+                    client.Send(new byte[28]);
+                }
+                else
+                {
+                    client.Disconnect();
+                }
+
+                var answered = new HashSet<ulong>();
+                for (int i = 0; i < 41; i++)
+                {
+                    var (cookie, error) = client.ReadAnyReply();
+                    Assert.AreEqual(0u, error, $"request {cookie}");
+                    Assert.IsTrue(answered.Add(cookie), $"cookie {cookie} answered twice");
+                    if (cookie == 41)
+                    {
+                        // Writes and the read were in flight together: the read sees, per block, old or new bytes.
+                        var data = client.ReadExactly(4 * Slot);
+                        for (int b = 0; b < 4; b++)
+                        {
+                            var got = data.AsSpan(b * Slot, Slot);
+                            Assert.IsTrue(got.SequenceEqual(blocks[b]) || got.IndexOfAnyExcept((byte)0) < 0, $"block {b} is torn");
+                        }
+                    }
+                }
+
+                Assert.IsTrue(client.ClosedByServer(TimeSpan.FromSeconds(10)), "the server kept the connection");
+            }
+
+            using var check = RawNbd.Open(server.Port);
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                CollectionAssert.AreEqual(blocks[i], check.Read(i * Slot, Slot), $"write {i} (garbage: {garbage})");
+            }
+
+            // The next round writes other bytes: clear, so the torn check above stays meaningful.
+            check.Write(0, new byte[4 * Slot]);
+        }
+    }
+
+    [TestMethod]
+    public void FlushAndFua_WithWritesInFlight_KeepWhatTheyPromise_AcrossAPowerCut()
+    {
+        using var tmp = new TempFolder();
+        string array = Raid5(tmp, "flush");
+        using var server = Server.Serve(array);
+        var random = new Random(3);
+        var flushed = new Dictionary<int, byte[]>();
+        using (var client = RawNbd.Open(server.Port))
+        {
+            // Answered before the FLUSH is sent: the FLUSH must make them durable.
+            ulong cookie = 0;
+            for (int i = 0; i < 24; i++)
+            {
+                flushed[i] = Random(random);
+                client.SendRequest(RawNbd.CmdWrite, ++cookie, (ulong)(i * Slot), Slot, flushed[i], 0);
+            }
+
+            ExpectReplies(client, 24);
+
+            // The FLUSH goes out with other writes in flight around it; FUA writes among them are durable once answered.
+            for (int i = 24; i < 72; i++)
+            {
+                if (i == 40)
+                {
+                    client.SendRequest(RawNbd.CmdFlush, ++cookie, 0, 0, null, 0);
+                }
+
+                var block = Random(random);
+                bool fua = i % 3 == 0;
+                if (fua)
+                {
+                    flushed[i] = block;
+                }
+
+                client.SendRequest(RawNbd.CmdWrite, ++cookie, (ulong)(i * Slot), Slot, block, fua ? (ushort)1 : (ushort)0);
+            }
+
+            ExpectReplies(client, 49);
+        }
+
+        Cli.Run("psu", "outage", array, "--ms", "30").Ok();
+        using var check = RawNbd.Open(server.Port);
+        foreach (var (i, block) in flushed)
+        {
+            CollectionAssert.AreEqual(block, check.Read(i * Slot, Slot), $"flushed write {i} was lost in the power cut");
+        }
+    }
+
+    [TestMethod]
+    public void ClientsPipeliningFasterThanTheArray_KeepTheServerInBoundedMemory()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("flood");
+        Cli.Run("create", array, "--level", "5", "--disks", "4", "--disk-size", "40M", "--chunk", "64K", "--assume-clean").Ok();
+        using var server = Server.Serve(array);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        var block = Random(new Random(4), 256 * 1024);
+
+        // Writers that send as fast as the socket takes them and collect replies on the side.
+        var writers = Enumerable.Range(0, 24).Select(w => Task.Factory.StartNew(() =>
+        {
+            using var client = RawNbd.Open(server.Port);
+            long sent = 0;
+            using var sending = new ManualResetEventSlim();
+            var replies = Task.Factory.StartNew(() =>
+            {
+                long received = 0;
+                while (!sending.IsSet || received < Volatile.Read(ref sent))
+                {
+                    if (sending.IsSet || received < Volatile.Read(ref sent))
+                    {
+                        var (_, error) = client.ReadAnyReply();
+                        Assert.AreEqual(0u, error);
+                        received++;
+                    }
+                    else
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+
+                return received;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            long blocks = (client.Size / block.Length) - 1;
+            while (sent < 16 || !stop.IsCancellationRequested)
+            {
+                client.SendRequest(RawNbd.CmdWrite, (ulong)sent + 1, (ulong)(((sent * 7) + w) % blocks * block.Length), (uint)block.Length, block, 0);
+                Interlocked.Increment(ref sent);
+            }
+
+            sending.Set();
+            Assert.IsTrue(replies.Wait(TimeSpan.FromSeconds(120)), "replies stopped");
+            return replies.Result;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+        // Readers that never read their replies: each may pin its requests in flight, not more.
+        var stalled = Enumerable.Range(0, 3).Select(_ => RawNbd.Open(server.Port)).ToList();
+        foreach (var client in stalled)
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                client.SendRequest(RawNbd.CmdRead, (ulong)i + 1, 0, 256 * 1024, null, 0);
+            }
+        }
+
+        Assert.IsTrue(Task.WaitAll(writers, TimeSpan.FromSeconds(180)), "a writer hung");
+        Assert.IsTrue(writers.All(w => w.Result > 0));
+        NbdHardeningTests.WriteAndReadBack(server.Port, 65536, 0x2d);
+        stalled.ForEach(c => c.Dispose());
+        long peak = server.PeakRss();
+        Assert.IsTrue(peak < 256L * 1024 * 1024, $"peak RSS {peak / 1048576} MiB");
+    }
+
+    private static void ExpectReplies(RawNbd client, int count)
+    {
+        var seen = new HashSet<ulong>();
+        for (int i = 0; i < count; i++)
+        {
+            var (cookie, error) = client.ReadAnyReply();
+            Assert.AreEqual(0u, error, $"request {cookie}");
+            Assert.IsTrue(seen.Add(cookie), $"cookie {cookie} answered twice");
+        }
+    }
+
+    private static byte[] Random(Random random, int length = Slot)
+    {
+        var block = new byte[length];
+        random.NextBytes(block);
+        return block;
+    }
+
+    private static string Raid5(TempFolder tmp, string name)
+    {
+        string array = tmp.Combine(name);
+        Cli.Run("create", array, "--level", "5", "--disks", "4", "--disk-size", "9M", "--chunk", "64K", "--assume-clean").Ok();
+        return array;
+    }
+}
