@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace RaidEmu.Core.Md;
 
 /// <summary>
@@ -11,8 +9,10 @@ namespace RaidEmu.Core.Md;
 /// </summary>
 internal sealed class MemberWorkers : IDisposable
 {
-    private readonly ConcurrentQueue<Batch> _queue = new();
-    private readonly SemaphoreSlim _ready = new(0);
+    // Waiting workers block on a monitor rather than spin (as a SemaphoreSlim does): on two cores, spinning
+    // workers take the time the caller needs to run the batch itself.
+    private readonly Queue<Batch> _queue = new();
+    private readonly object _ready = new();
     private readonly Thread[] _threads;
     private readonly Lock _startGate = new();
     private volatile bool _started;
@@ -36,12 +36,15 @@ internal sealed class MemberWorkers : IDisposable
         EnsureStarted();
         using var batch = new Batch(body, count);
         int handed = Math.Min(count - 1, _threads.Length);
-        for (int i = 0; i < handed; i++)
+        lock (_ready)
         {
-            _queue.Enqueue(batch);
+            for (int i = 0; i < handed; i++)
+            {
+                _queue.Enqueue(batch);
+                Monitor.Pulse(_ready);
+            }
         }
 
-        _ready.Release(handed);
         body(0);
         while (batch.RunOne())
         {
@@ -65,7 +68,11 @@ internal sealed class MemberWorkers : IDisposable
 
         if (_started)
         {
-            _ready.Release(_threads.Length);
+            lock (_ready)
+            {
+                Monitor.PulseAll(_ready);
+            }
+
             foreach (var thread in _threads)
             {
                 thread.Join();
@@ -101,16 +108,23 @@ internal sealed class MemberWorkers : IDisposable
     {
         while (true)
         {
-            _ready.Wait();
-            if (_stopped)
+            Batch batch;
+            lock (_ready)
             {
-                return;
+                while (_queue.Count == 0 && !_stopped)
+                {
+                    Monitor.Wait(_ready);
+                }
+
+                if (_stopped)
+                {
+                    return;
+                }
+
+                batch = _queue.Dequeue();
             }
 
-            if (_queue.TryDequeue(out var batch))
-            {
-                batch.RunOne();
-            }
+            batch.RunOne();
         }
     }
 
