@@ -8,7 +8,9 @@ namespace RaidEmu.Cli.Commands;
 /// <summary>write and read: stream files in and out of the logical volume in bounded memory.</summary>
 internal static class VolumeCommands
 {
-    private const int BlockBytes = 1024 * 1024;
+    // Requests of a few stripes: fewer calls and locks per byte; two such blocks are all the memory a copy keeps.
+    private const int TargetBlockBytes = 4 * 1024 * 1024;
+    private const int MaxBlockBytes = 16 * 1024 * 1024;
 
     public static int Write(WriteOptions o)
     {
@@ -19,7 +21,7 @@ internal static class VolumeCommands
         long size = handle.Array.Length;
         CheckRange(offset, input.Length ?? 0, size, "input", $"{input.Name} ({input.Length} bytes)");
         long room = size - offset;
-        long written = Copy(input.Stream, input.Length ?? room, "write", (position, block) => handle.Array.Write(offset + position, block.Span));
+        long written = Copy(input.Stream, input.Length ?? room, "write", (position, block) => handle.Array.Write(offset + position, block.Span), BlockBytesFor(handle.Array));
         handle.Array.Flush();
 
         // A pipe of unknown length that still has bytes once the volume is full ran past its end.
@@ -39,47 +41,100 @@ internal static class VolumeCommands
         var array = handle.Array;
         long length = o.Length == null ? Math.Max(0, array.Length - offset) : Sizes.Parse(o.Length, "--length");
         CheckRange(offset, length, array.Length, "read", $"{length} bytes");
-        using var output = new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.None, BlockBytes);
+        using var output = new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.None, 0);
         long done = ReadOut(array, offset, length, output.Write);
         CommandContext.Current.Out.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
         return 0;
     }
 
-    /// <summary>Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, with progress.</summary>
+    /// <summary>
+    /// Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, with progress. The
+    /// next block is read from the array while the last one is consumed (two blocks of memory in all).
+    /// </summary>
     public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume)
     {
-        var buffer = new byte[BlockBytes];
+        int blockBytes = BlockBytesFor(volume);
+        byte[][] buffers = [new byte[blockBytes], new byte[blockBytes]];
         long done = 0;
         ProgressView.Run("read", length, progress =>
         {
-            while (done < length)
+            Task consuming = Task.CompletedTask;
+            try
             {
-                var block = buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done));
-                volume.Read(offset + done, block);
-                consume(block);
-                done += block.Length;
-                progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                for (int current = 0; done < length; current ^= 1)
+                {
+                    var buffer = buffers[current];
+                    int n = (int)Math.Min(buffer.Length, length - done);
+                    volume.Read(offset + done, buffer.AsSpan(0, n));
+                    consuming.GetAwaiter().GetResult();
+                    consuming = Task.Run(() => consume(buffer.AsSpan(0, n)));
+                    done += n;
+                    progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                }
+
+                consuming.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Finish(consuming);
             }
         });
         return done;
     }
 
-    /// <summary>Copies at most <paramref name="length"/> bytes of a stream block by block; memory stays at one block whatever the size.</summary>
-    public static long Copy(Stream input, long length, string title, Action<long, ReadOnlyMemory<byte>> write)
+    /// <summary>
+    /// Copies at most <paramref name="length"/> bytes of a stream block by block, reading the next block while the
+    /// last one is written; memory stays at two blocks whatever the size.
+    /// </summary>
+    public static long Copy(Stream input, long length, string title, Action<long, ReadOnlyMemory<byte>> write, int blockBytes = MaxBlockBytes)
     {
-        var buffer = new byte[BlockBytes];
+        byte[][] buffers = [new byte[blockBytes], new byte[blockBytes]];
         long done = 0;
         ProgressView.Run(title, length, progress =>
         {
-            int n;
-            while (done < length && (n = ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)))) > 0)
+            int current = 0;
+            var reading = ReadAhead(input, buffers[current], length - done);
+            try
             {
-                write(done, buffer.AsMemory(0, n));
-                done += n;
-                progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                int n;
+                while ((n = reading.GetAwaiter().GetResult()) > 0)
+                {
+                    var block = buffers[current].AsMemory(0, n);
+                    current ^= 1;
+                    reading = done + n < length ? ReadAhead(input, buffers[current], length - done - n) : Task.FromResult(0);
+                    write(done, block);
+                    done += n;
+                    progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                }
+            }
+            finally
+            {
+                Finish(reading);
             }
         });
         return done;
+    }
+
+    /// <summary>Blocks of whole stripes, about <see cref="TargetBlockBytes"/>: a RAID 5 write of whole stripes reads nothing back.</summary>
+    public static int BlockBytesFor(IBlockDevice volume)
+    {
+        long stripe = volume is RaidArray { Geometry: { Level: RaidLevel.Raid5 } g } ? (long)g.ChunkBytes * (g.RaidDisks - 1) : 1024 * 1024;
+        return (int)Math.Min(MaxBlockBytes, stripe * Math.Max(1, TargetBlockBytes / stripe));
+    }
+
+    private static Task<int> ReadAhead(Stream input, byte[] buffer, long left) =>
+        Task.Run(() => ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, left))));
+
+    // A block still in flight when the copy stops on an error is waited for (it uses the stream and the buffers), and its own error dropped: the first one is the one to report.
+    private static void Finish(Task task)
+    {
+        try
+        {
+            task.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
     }
 
     // Whole blocks even from a pipe, which hands over a few KiB at a time: a RAID 5 write of a full stripe reads nothing.

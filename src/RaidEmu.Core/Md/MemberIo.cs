@@ -10,17 +10,20 @@ namespace RaidEmu.Core.Md;
 /// that cannot be written is narrowed to 4 KiB blocks and recorded as bad. The personality never changes
 /// member state itself.
 /// </summary>
-internal sealed class MemberIo
+internal sealed class MemberIo : IDisposable
 {
     /// <summary>Bad-block granularity: md records and repairs whole 4 KiB pages.</summary>
     internal const int BlockBytes = 4096;
 
     private readonly RaidArray _array;
 
+    private readonly MemberWorkers _workers;
+
     public MemberIo(RaidArray array)
     {
         _array = array;
         Geometry = array.Geometry;
+        _workers = new MemberWorkers(Geometry.RaidDisks - 1);
     }
 
     public ArrayGeometry Geometry { get; }
@@ -50,19 +53,98 @@ internal sealed class MemberIo
     /// </summary>
     public void ReadMember(Member member, long memberOffset, Span<byte> destination)
     {
-        var error = TryRead(member, memberOffset, destination);
-        if (error == null)
+        if (TryRead(member, memberOffset, destination) is { } error)
         {
+            ReadFailed(member, memberOffset, destination, error);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadMember"/> for each of <paramref name="reads"/>, the first tries side by side. Failures are then
+    /// handled one by one in the order given, as if the reads had been issued one after another: the first that
+    /// throws ends the batch, so several failing members give the same outcome however the threads ran.
+    /// </summary>
+    public void ReadMembers(MemberTransfer[] reads, int count)
+    {
+        if (count == 1)
+        {
+            ReadMember(reads[0].Member, reads[0].MemberOffset, reads[0].Span);
             return;
         }
 
+        var errors = new IOException?[count];
+        _workers.Run(count, i => errors[i] = TryRead(reads[i].Member, reads[i].MemberOffset, reads[i].Span));
+        for (int i = 0; i < count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                ReadFailed(reads[i].Member, reads[i].MemberOffset, reads[i].Span, error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WriteMember"/> for each of <paramref name="writes"/>, the first tries side by side; what follows a
+    /// write (clearing bad blocks it covered, md's reactions to a failure) runs in the order given, as if the writes
+    /// had been issued one after another. A full host file system fails the batch at the first write that met it.
+    /// </summary>
+    /// <param name="writes">The writes, in the order md would handle their failures.</param>
+    /// <param name="count">How many of <paramref name="writes"/> to run.</param>
+    /// <param name="landed">When given, receives what <see cref="WriteMember"/> would have returned for each write.</param>
+    public void WriteMembers(MemberTransfer[] writes, int count, bool[]? landed = null)
+    {
+        if (count == 1)
+        {
+            bool took = WriteMember(writes[0].Member, writes[0].MemberOffset, writes[0].Span);
+            landed?[0] = took;
+            return;
+        }
+
+        var errors = new Exception?[count];
+        _workers.Run(count, i =>
+        {
+            try
+            {
+                errors[i] = TryWriteDevice(writes[i].Member, writes[i].MemberOffset, writes[i].Span);
+            }
+            catch (HostFullException full)
+            {
+                errors[i] = full;
+            }
+        });
+        for (int i = 0; i < count; i++)
+        {
+            var write = writes[i];
+            bool took = true;
+            switch (errors[i])
+            {
+                case null:
+                    _array.NoteWritten(write.Member, write.MemberOffset, write.Length);
+                    break;
+                case HostFullException full:
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(full);
+                    break;
+                case IOException error:
+                    took = WriteFailed(write.Member, write.MemberOffset, write.Span, error);
+                    break;
+            }
+
+            landed?[i] = took;
+        }
+    }
+
+    public void Dispose() => _workers.Dispose();
+
+    private void ReadFailed(Member member, long memberOffset, Span<byte> destination, IOException error)
+    {
         if (!FailsAtOnce(error))
         {
-            error = TryRead(member, memberOffset, destination);
-            if (error == null)
+            if (TryRead(member, memberOffset, destination) is not { } again)
             {
                 return;
             }
+
+            error = again;
         }
 
         if (FailsAtOnce(error))
@@ -94,11 +176,12 @@ internal sealed class MemberIo
     public bool WriteMember(Member member, long memberOffset, ReadOnlySpan<byte> source)
     {
         var error = TryWrite(member, memberOffset, source);
-        if (error == null)
-        {
-            return true;
-        }
+        return error == null || WriteFailed(member, memberOffset, source, error);
+    }
 
+    /// <summary>md's reactions to a member write that failed its first try; true when a second try took it all.</summary>
+    private bool WriteFailed(Member member, long memberOffset, ReadOnlySpan<byte> source, IOException error)
+    {
         if (!FailsAtOnce(error) && error is not MediumErrorException && TryWrite(member, memberOffset, source) == null)
         {
             return true;
@@ -210,12 +293,23 @@ internal sealed class MemberIo
 
     private IOException? TryWrite(Member member, long memberOffset, ReadOnlySpan<byte> source)
     {
+        var error = TryWriteDevice(member, memberOffset, source);
+        if (error == null)
+        {
+            _array.NoteWritten(member, memberOffset, source.Length);
+        }
+
+        return error;
+    }
+
+    /// <summary>The device write alone; what the array notes of a write that landed is the caller's.</summary>
+    private IOException? TryWriteDevice(Member member, long memberOffset, ReadOnlySpan<byte> source)
+    {
         member.BeginIo();
         try
         {
             member.Device.Write(Geometry.DataOffsetBytes + memberOffset, source);
             member.CountWrite(source.Length);
-            _array.NoteWritten(member, memberOffset, source.Length);
             return null;
         }
         catch (HostFullException)

@@ -18,6 +18,7 @@ public sealed partial class RaidArray : IBlockDevice
     private readonly Personality _personality;
     private readonly SuperblockWriter _superblocks;
     private readonly SyncRunner _sync;
+    private readonly MemberIo _io;
     private readonly bool _ownsDevices;
     private volatile bool _failed;
     private volatile bool _poweredOff;
@@ -49,7 +50,8 @@ public sealed partial class RaidArray : IBlockDevice
         _announceRecovery = start.AnnounceRecovery;
         SectorSize = _table.All.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
         _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
-        _personality = personality(new MemberIo(this));
+        _io = new MemberIo(this);
+        _personality = personality(_io);
         _sync = new SyncRunner(this, _personality, host.Clock);
     }
 
@@ -238,6 +240,7 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         _personality.Dispose();
+        _io.Dispose();
         _sync.Dispose();
     }
 
@@ -259,6 +262,8 @@ public sealed partial class RaidArray : IBlockDevice
         {
             CloseDevices();
         }
+
+        _io.Dispose();
     }
 
     /// <summary>

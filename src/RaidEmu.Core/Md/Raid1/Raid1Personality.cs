@@ -6,7 +6,7 @@ namespace RaidEmu.Core.Md.Raid1;
 /// RAID 1: every slot holds the whole volume. Writes complete only when every writable member has them
 /// (synchronous replication); reads rotate over the in-sync members (active redundancy).
 /// </summary>
-internal sealed class Raid1Personality : Personality
+internal sealed unsafe class Raid1Personality : Personality
 {
     private long _readCursor;
 
@@ -225,20 +225,29 @@ internal sealed class Raid1Personality : Personality
     {
         Io.ThrowIfFailed();
         var slots = Io.Slots;
-        bool landed = false;
-        foreach (var member in slots)
+        var writes = new MemberTransfer[slots.Length];
+        var current = new bool[slots.Length];
+        var took = new bool[slots.Length];
+        int count = 0;
+        fixed (byte* data = source)
         {
-            if (member == null || !member.CanWrite)
+            foreach (var member in slots)
             {
-                continue;
+                if (member != null && member.CanWrite)
+                {
+                    // Only a member that could serve this range afterwards makes the write durable.
+                    current[count] = member.CanRead(offset + source.Length);
+                    writes[count++] = new MemberTransfer(member, offset, data, source.Length);
+                }
             }
 
-            // Only a member that could serve this range afterwards makes the write durable.
-            bool current = member.CanRead(offset + source.Length);
-            if (Io.WriteMember(member, offset, source) && current)
-            {
-                landed = true;
-            }
+            Io.WriteMembers(writes, count, took);
+        }
+
+        bool landed = false;
+        for (int i = 0; i < count; i++)
+        {
+            landed |= took[i] && current[i];
         }
 
         if (!landed)

@@ -159,32 +159,157 @@ internal sealed unsafe class Raid5Personality : Personality
         Io.ThrowIfFailed();
         long memberBase = stripe * _chunk;
         var slots = Io.Slots;
-        for (int k = 0; k < _dataDisks; k++)
+        fixed (byte* destination = request)
         {
-            var range = ranges[k];
-            if (range.IsEmpty)
+            // A column no member holds is rebuilt from the survivors' reads, which also serve their own columns.
+            int served = 0;
+            for (int k = 0; k < _dataDisks; k++)
             {
-                continue;
+                var member = slots[Raid5Layout.DataMember(_algorithm, stripe, k, _disks)];
+                if (!ranges[k].IsEmpty && (member == null || !member.CanRead(memberBase + ranges[k].To)))
+                {
+                    served = ReconstructColumn(slots, stripe, k, ranges, destination, rel);
+                    break;
+                }
             }
 
-            int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-            var target = request.Slice((int)(((long)k * _chunk) + range.From - rel), range.Length);
-            var member = slots[slot];
-            if (member != null && member.CanServe(memberBase + range.From, memberBase + range.To))
+            var reads = new MemberTransfer[_dataDisks];
+            int count = 0;
+            for (int k = 0; k < _dataDisks; k++)
             {
-                Io.ReadMember(member, memberBase + range.From, target);
+                var range = ranges[k];
+                var member = slots[Raid5Layout.DataMember(_algorithm, stripe, k, _disks)];
+                if (!range.IsEmpty && (served & (1 << k)) == 0 && member != null && member.CanServe(memberBase + range.From, memberBase + range.To))
+                {
+                    reads[count++] = new MemberTransfer(member, memberBase + range.From, ColumnIn(destination, rel, ranges, k), range.Length);
+                    served |= 1 << k;
+                }
             }
-            else if (member != null && member.CanRead(memberBase + range.To))
+
+            Io.ReadMembers(reads, count);
+            for (int k = 0; k < _dataDisks; k++)
             {
-                ReadAroundBadBlocks(slots, slot, memberBase, range.From, range.To, target);
-            }
-            else
-            {
-                Reconstruct(slots, slot, memberBase, range.From, range.To, target);
+                var range = ranges[k];
+                if (range.IsEmpty || (served & (1 << k)) != 0)
+                {
+                    continue;
+                }
+
+                int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                var target = new Span<byte>(ColumnIn(destination, rel, ranges, k), range.Length);
+                if (slots[slot] is { } member && member.CanRead(memberBase + range.To))
+                {
+                    ReadAroundBadBlocks(slots, slot, memberBase, range.From, range.To, target);
+                }
+                else
+                {
+                    Reconstruct(slots, slot, memberBase, range.From, range.To, target);
+                }
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Rebuilds data column <paramref name="missing"/> of a read from one read of every other slot over its range.
+    /// Columns the request wants within that range are read straight into the request, or copied from the
+    /// survivors' scratch, so each surviving chunk is read once. Returns the data columns it filled, as a bit mask.
+    /// </summary>
+    private int ReconstructColumn(Member?[] slots, long stripe, int missing, ColumnRange[] ranges, byte* destination, long rel)
+    {
+        byte* Target(int k) => ColumnIn(destination, rel, ranges, k);
+
+        int lo = ranges[missing].From;
+        int hi = ranges[missing].To;
+        int missingSlot = Raid5Layout.DataMember(_algorithm, stripe, missing, _disks);
+        var buffer = Buffers.Rent();
+        try
+        {
+            byte** columns = stackalloc byte*[_disks];
+            int filled = 1 << missing;
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                int k = Raid5Layout.DataIndexOf(_algorithm, stripe, slot, _disks);
+                bool whole = k >= 0 && ranges[k].From == lo && ranges[k].To == hi;
+                columns[slot] = slot == missingSlot ? null : whole ? Target(k) : buffer.Pointer + (slot * _segment);
+                filled |= whole ? 1 << k : 0;
+            }
+
+            ReadSurvivors(slots, missingSlot, stripe * _chunk, lo, hi, columns);
+            XorSurvivors(columns, missingSlot, Target(missing), hi - lo);
+            for (int k = 0; k < _dataDisks; k++)
+            {
+                var range = ranges[k];
+                if ((filled & (1 << k)) == 0 && !range.IsEmpty && range.From >= lo && range.To <= hi)
+                {
+                    int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
+                    new ReadOnlySpan<byte>(columns[slot] + range.From - lo, range.Length).CopyTo(new Span<byte>(Target(k), range.Length));
+                    filled |= 1 << k;
+                }
+            }
+
+            return filled;
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
+    /// <summary>Where data column k's part of a read that starts at stripe byte <paramref name="rel"/> lands.</summary>
+    private byte* ColumnIn(byte* destination, long rel, ColumnRange[] ranges, int k) => destination + ((long)k * _chunk) + ranges[k].From - rel;
+
+    /// <summary>
+    /// Reads [lo, hi) of every slot but <paramref name="missing"/> into <paramref name="columns"/>, side by side. A slot
+    /// that cannot serve the range fails the reconstruction as md would meeting it in slot order: the reads of the
+    /// slots before it go first, so their errors come first.
+    /// </summary>
+    private void ReadSurvivors(Member?[] slots, int missing, long memberBase, int lo, int hi, byte** columns)
+    {
+        var reads = new MemberTransfer[_disks];
+        int count = 0;
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            if (slot == missing)
+            {
+                continue;
+            }
+
+            // Two columns down: lost bytes when one of them is only bad blocks, a failed array when both are gone.
+            var member = slots[slot];
+            bool gone = member == null || !member.CanRead(memberBase + hi);
+            if (gone && !(slots[missing] is { } present && present.CanRead(memberBase + hi)))
+            {
+                Io.ReadMembers(reads, count);
+                throw Io.FailedError("two members of a stripe are unavailable");
+            }
+
+            if (gone || !member!.CanServe(memberBase + lo, memberBase + hi))
+            {
+                Io.ReadMembers(reads, count);
+                throw Io.LostError(memberBase + lo, hi - lo);
+            }
+
+            reads[count++] = new MemberTransfer(member, memberBase + lo, columns[slot], hi - lo);
+        }
+
+        Io.ReadMembers(reads, count);
+    }
+
+    private void XorSurvivors(byte** columns, int missing, byte* destination, int width)
+    {
+        byte** sources = stackalloc byte*[_disks];
+        int count = 0;
+        for (int slot = 0; slot < _disks; slot++)
+        {
+            if (slot != missing)
+            {
+                sources[count++] = columns[slot];
+            }
+        }
+
+        XorParity.Xor(sources, count, destination, width);
     }
 
     /// <summary>
@@ -217,37 +342,16 @@ internal sealed unsafe class Raid5Personality : Personality
         var buffer = Buffers.Rent();
         try
         {
-            int width = hi - lo;
-            byte** sources = stackalloc byte*[_disks];
-            int count = 0;
+            byte** columns = stackalloc byte*[_disks];
             for (int slot = 0; slot < _disks; slot++)
             {
-                if (slot == missing)
-                {
-                    continue;
-                }
-
-                // Two columns down: lost bytes when one of them is only bad blocks, a failed array when both are gone.
-                var member = slots[slot];
-                bool gone = member == null || !member.CanRead(memberBase + hi);
-                if (gone && !(slots[missing] is { } present && present.CanRead(memberBase + hi)))
-                {
-                    throw Io.FailedError("two members of a stripe are unavailable");
-                }
-
-                if (gone || !member!.CanServe(memberBase + lo, memberBase + hi))
-                {
-                    throw Io.LostError(memberBase + lo, hi - lo);
-                }
-
-                byte* column = buffer.Pointer + (slot * _segment);
-                Io.ReadMember(member, memberBase + lo, new Span<byte>(column, width));
-                sources[count++] = column;
+                columns[slot] = buffer.Pointer + (slot * _segment);
             }
 
+            ReadSurvivors(slots, missing, memberBase, lo, hi, columns);
             fixed (byte* dest = target)
             {
-                XorParity.Xor(sources, count, dest, width);
+                XorSurvivors(columns, missing, dest, hi - lo);
             }
         }
         finally
@@ -284,9 +388,11 @@ internal sealed unsafe class Raid5Personality : Personality
         byte* Column(int slot) => buffers.Column(slot);
         byte* New(int k) => buffers.New(k);
 
+        var transfers = new MemberTransfer[_disks];
+        int count = 0;
         if (!plan.ParityRead.IsEmpty)
         {
-            Io.ReadMember(slots[parity]!, memberBase + lo, new Span<byte>(Column(parity), width));
+            transfers[count++] = new MemberTransfer(slots[parity]!, memberBase + lo, Column(parity), width);
         }
 
         for (int k = 0; k < _dataDisks; k++)
@@ -295,9 +401,11 @@ internal sealed unsafe class Raid5Personality : Personality
             if (!read.IsEmpty)
             {
                 int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
-                Io.ReadMember(slots[slot]!, memberBase + read.From, new Span<byte>(Column(slot) + read.From - lo, read.Length));
+                transfers[count++] = new MemberTransfer(slots[slot]!, memberBase + read.From, Column(slot) + read.From - lo, read.Length);
             }
         }
+
+        Io.ReadMembers(transfers, count);
 
         if (plan.Mode == StripeWriteMode.ReadModifyWrite)
         {
@@ -321,20 +429,23 @@ internal sealed unsafe class Raid5Personality : Personality
             ReconstructWrite(stripe, lo, width, written, plan, unreadable, missingData, slots, buffers);
         }
 
+        count = 0;
         for (int k = 0; k < _dataDisks; k++)
         {
             int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
             if (!written[k].IsEmpty && slot != unreadable && slots[slot] is { } member)
             {
                 int at = written[k].From - lo;
-                Io.WriteMember(member, memberBase + written[k].From, new ReadOnlySpan<byte>(New(k) + at, written[k].Length));
+                transfers[count++] = new MemberTransfer(member, memberBase + written[k].From, New(k) + at, written[k].Length);
             }
         }
 
         if (slots[parity] is { CanWrite: true } parityMember)
         {
-            Io.WriteMember(parityMember, memberBase + lo, new ReadOnlySpan<byte>(Column(parity), width));
+            transfers[count++] = new MemberTransfer(parityMember, memberBase + lo, Column(parity), width);
         }
+
+        Io.WriteMembers(transfers, count);
 
         Io.ThrowIfFailed();
         return true;
@@ -594,15 +705,17 @@ internal sealed unsafe class Raid5Personality : Personality
                 return 0;
             }
 
+            var survivors = new MemberTransfer[_disks];
             for (int slot = 0; slot < _disks; slot++)
             {
                 if (slot != target)
                 {
-                    Io.ReadMember(slots[slot]!, memberBase + lo, new Span<byte>(Column(slot), width));
+                    survivors[count] = new MemberTransfer(slots[slot]!, memberBase + lo, Column(slot), width);
                     sources[count++] = Column(slot);
                 }
             }
 
+            Io.ReadMembers(survivors, count);
             XorParity.Xor(sources, count, Column(target), width);
             Io.WriteMember(slots[target]!, memberBase + lo, new ReadOnlySpan<byte>(Column(target), width));
             return 0;
@@ -623,13 +736,13 @@ internal sealed unsafe class Raid5Personality : Personality
             return 0;
         }
 
+        var reads = new MemberTransfer[_disks];
+        int readCount = 0;
         for (int slot = 0; slot < _disks; slot++)
         {
-            var member = slots[slot]!;
-
             if (slot != parity || kind != SyncKind.Resync)
             {
-                Io.ReadMember(member, memberBase + lo, new Span<byte>(Column(slot), width));
+                reads[readCount++] = new MemberTransfer(slots[slot]!, memberBase + lo, Column(slot), width);
             }
 
             if (slot != parity)
@@ -637,6 +750,8 @@ internal sealed unsafe class Raid5Personality : Personality
                 sources[count++] = Column(slot);
             }
         }
+
+        Io.ReadMembers(reads, readCount);
 
         // One spare column past the members receives the computed parity.
         byte* computed = Column(_disks);

@@ -1,0 +1,165 @@
+namespace RaidEmu.Core.Md;
+
+/// <summary>
+/// A fixed set of threads that carry out the member I/Os of one stripe operation side by side, as md issues a
+/// stripe's member requests together. The caller runs the first I/O itself and takes back any a worker has not
+/// picked up yet, so a busy pool only means less overlap, never a wait on a queue; threads are one fewer than the
+/// members an operation can touch, whatever the number of concurrent operations. Blocking threads rather than
+/// the thread pool: a member read may sleep (the timing model) and must not starve the pool that serves clients.
+/// </summary>
+internal sealed class MemberWorkers : IDisposable
+{
+    // Waiting workers block on a monitor rather than spin (as a SemaphoreSlim does): on two cores, spinning
+    // workers take the time the caller needs to run the batch itself.
+    private readonly Queue<Batch> _queue = new();
+    private readonly object _ready = new();
+    private readonly Thread[] _threads;
+    private readonly Lock _startGate = new();
+    private volatile bool _started;
+    private volatile bool _stopped;
+
+    public MemberWorkers(int threads) => _threads = new Thread[Math.Max(0, threads)];
+
+    /// <summary>Runs <paramref name="body"/> for every index below <paramref name="count"/> and returns when all are done; the body must not throw.</summary>
+    public void Run(int count, Action<int> body)
+    {
+        if (count <= 1 || _threads.Length == 0 || _stopped)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        EnsureStarted();
+        using var batch = new Batch(body, count);
+        int handed = Math.Min(count - 1, _threads.Length);
+        lock (_ready)
+        {
+            for (int i = 0; i < handed; i++)
+            {
+                _queue.Enqueue(batch);
+                Monitor.Pulse(_ready);
+            }
+        }
+
+        body(0);
+        while (batch.RunOne())
+        {
+        }
+
+        batch.Wait();
+    }
+
+    /// <summary>Stops the threads once the I/Os they run are done; batches still queued are run by their callers.</summary>
+    public void Dispose()
+    {
+        lock (_startGate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+        }
+
+        if (_started)
+        {
+            lock (_ready)
+            {
+                Monitor.PulseAll(_ready);
+            }
+
+            foreach (var thread in _threads)
+            {
+                thread.Join();
+            }
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        lock (_startGate)
+        {
+            if (_started || _stopped)
+            {
+                return;
+            }
+
+            for (int i = 0; i < _threads.Length; i++)
+            {
+                _threads[i] = new Thread(Work) { IsBackground = true, Name = $"member-io-{i}" };
+                _threads[i].Start();
+            }
+
+            _started = true;
+        }
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            Batch batch;
+            lock (_ready)
+            {
+                while (_queue.Count == 0 && !_stopped)
+                {
+                    Monitor.Wait(_ready);
+                }
+
+                if (_stopped)
+                {
+                    return;
+                }
+
+                batch = _queue.Dequeue();
+            }
+
+            batch.RunOne();
+        }
+    }
+
+    /// <summary>The indices of one operation still to run; whoever claims an index first runs it.</summary>
+    private sealed class Batch(Action<int> body, int count) : IDisposable
+    {
+        private readonly ManualResetEventSlim _done = new(false);
+        private int _next = 1;
+        private int _pending = count - 1;
+
+        public bool RunOne()
+        {
+            int i = Interlocked.Increment(ref _next) - 1;
+            if (i >= count)
+            {
+                return false;
+            }
+
+            try
+            {
+                body(i);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    _done.Set();
+                }
+            }
+
+            return true;
+        }
+
+        public void Wait() => _done.Wait();
+
+        public void Dispose() => _done.Dispose();
+    }
+}
