@@ -6,7 +6,9 @@ namespace RaidEmu.Live.Nbd;
 /// <see cref="Size"/>) whatever the number of connections, requests in flight and request sizes. A
 /// connection that finds the budget spent waits for a buffer before it reads the next request. Each buffer
 /// keeps <see cref="HeaderRoom"/> bytes in front of its data, so a read's reply header and data leave in
-/// one socket write. Buffers are kept for reuse once made.
+/// one socket write. Buffers are kept for reuse once made. A client that never reads its replies pins at
+/// most <see cref="NbdTransmission.MaxInFlight"/> of them (its reads wait on the socket); eight such
+/// clients at once spend the budget, and other connections wait until they leave or the server stops.
 /// </summary>
 internal static class NbdBuffers
 {
