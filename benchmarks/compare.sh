@@ -84,7 +84,7 @@ if [ -n "$published" ]; then
   raidemu="$published/raidemu"
 else
   note "publishing the CLI (Release)"
-  dotnet publish "$root/src/RaidEmu.Cli" -c Release -o "$work/publish" > "$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; die "dotnet publish failed"; }
+  dotnet publish "$root/src/RaidEmu.Cli" -c Release -r linux-x64 --self-contained false -o "$work/publish" > "$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; die "dotnet publish failed"; }
   raidemu="$work/publish/raidemu"
 fi
 [ -x "$raidemu" ] || die "no raidemu at $raidemu"
