@@ -132,6 +132,20 @@ public sealed class PowerCutDevice : IBlockDevice
     {
         BlockDeviceGuard.CheckRange(offset, source.Length, Length);
         List<CachedExtent>? destage;
+
+        // Over budget means an earlier destage failed (a full host file system) and its writes came back: they go
+        // out before new bytes come in, and if they still cannot, this write is refused uncached, so the cache
+        // stays bounded however long a client keeps writing.
+        lock (_gate)
+        {
+            destage = _cut == null && !_dead && _cache.QueuedBytes > _cacheBytes ? Take(_cacheBytes) : null;
+        }
+
+        if (destage != null)
+        {
+            Destage(destage);
+        }
+
         lock (_gate)
         {
             while (true)

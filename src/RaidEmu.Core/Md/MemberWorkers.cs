@@ -20,7 +20,12 @@ internal sealed class MemberWorkers : IDisposable
 
     public MemberWorkers(int threads) => _threads = new Thread[Math.Max(0, threads)];
 
-    /// <summary>Runs <paramref name="body"/> for every index below <paramref name="count"/> and returns when all are done; the body must not throw.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for every index below <paramref name="count"/> and returns only when all are done,
+    /// even when some threw: the bodies write into memory the caller owns (a request buffer, pooled scratch), which must
+    /// not be touched after the caller moves on. The first exception in index order is then rethrown; one on a worker
+    /// thread would otherwise end the process.
+    /// </summary>
     public void Run(int count, Action<int> body)
     {
         if (count <= 1 || _threads.Length == 0 || _stopped)
@@ -45,12 +50,13 @@ internal sealed class MemberWorkers : IDisposable
             }
         }
 
-        body(0);
+        batch.RunIndex(0);
         while (batch.RunOne())
         {
         }
 
         batch.Wait();
+        batch.ThrowFirstError();
     }
 
     /// <summary>Stops the threads once the I/Os they run are done; batches still queued are run by their callers.</summary>
@@ -132,6 +138,7 @@ internal sealed class MemberWorkers : IDisposable
     private sealed class Batch(Action<int> body, int count) : IDisposable
     {
         private readonly ManualResetEventSlim _done = new(false);
+        private readonly Exception?[] _errors = new Exception?[count];
         private int _next = 1;
         private int _pending = count - 1;
 
@@ -145,7 +152,7 @@ internal sealed class MemberWorkers : IDisposable
 
             try
             {
-                body(i);
+                RunIndex(i);
             }
             finally
             {
@@ -158,7 +165,30 @@ internal sealed class MemberWorkers : IDisposable
             return true;
         }
 
+        public void RunIndex(int i)
+        {
+            try
+            {
+                body(i);
+            }
+            catch (Exception ex)
+            {
+                _errors[i] = ex;
+            }
+        }
+
         public void Wait() => _done.Wait();
+
+        public void ThrowFirstError()
+        {
+            foreach (var error in _errors)
+            {
+                if (error != null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+            }
+        }
 
         public void Dispose() => _done.Dispose();
     }

@@ -106,7 +106,7 @@ public sealed partial class RaidArray
                 // Data acknowledged before now must be on the platters before the superblocks say "clean". A
                 // member that cannot flush (its file deleted, say) is failed here, as at any flush.
                 FlushMembers();
-                if (_failed)
+                if (_failed || _hostFull)
                 {
                     Volatile.Write(ref _dirty, true);
                     return;

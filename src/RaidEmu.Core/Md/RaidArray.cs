@@ -190,8 +190,14 @@ public sealed partial class RaidArray : IBlockDevice
     /// <inheritdoc />
     public void Flush()
     {
-        FlushMembers();
+        var full = FlushMembers();
         ThrowIfFailed();
+        if (full != null)
+        {
+            // Writes now land in the drive caches first, so a full host often shows only here: the flush must not be
+            // acknowledged, or the client would count on bytes a power cut can still take away.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(full);
+        }
     }
 
     /// <summary>
@@ -409,14 +415,25 @@ public sealed partial class RaidArray : IBlockDevice
         {
             foreach (var member in _table.All)
             {
-                member.Device.Dispose();
+                try
+                {
+                    member.Device.Dispose();
+                }
+                catch (IOException)
+                {
+                    // A drive cache that cannot be written out (a full host) must not keep the other members open.
+                }
             }
         }
     }
 
-    /// <summary>Flushes every member in a slot; one whose flush fails is failed, as any member I/O error fails it.</summary>
-    private void FlushMembers()
+    /// <summary>
+    /// Flushes every member in a slot; one whose flush fails is failed, as any member I/O error fails it. A full host
+    /// file system fails no member: it marks the array as cut short (it stays dirty) and is returned for the caller.
+    /// </summary>
+    private IOException? FlushMembers()
     {
+        IOException? full = null;
         foreach (var member in _table.Slots)
         {
             if (member is { CanWrite: true })
@@ -425,11 +442,18 @@ public sealed partial class RaidArray : IBlockDevice
                 {
                     member.Device.Flush();
                 }
+                catch (IOException ex) when (ex is HostFullException || HostFile.IsOutOfSpace(ex))
+                {
+                    _hostFull = true;
+                    full ??= ex;
+                }
                 catch (IOException ex)
                 {
                     FailFromIo(member, ex);
                 }
             }
         }
+
+        return full;
     }
 }

@@ -162,7 +162,7 @@ internal sealed unsafe class Raid5Personality : Personality
         fixed (byte* destination = request)
         {
             // A column no member holds is rebuilt from the survivors' reads, which also serve their own columns.
-            int served = 0;
+            ulong served = 0; // a bit per data column: up to 63 (64 disks)
             for (int k = 0; k < _dataDisks; k++)
             {
                 var member = slots[Raid5Layout.DataMember(_algorithm, stripe, k, _disks)];
@@ -179,10 +179,10 @@ internal sealed unsafe class Raid5Personality : Personality
             {
                 var range = ranges[k];
                 var member = slots[Raid5Layout.DataMember(_algorithm, stripe, k, _disks)];
-                if (!range.IsEmpty && (served & (1 << k)) == 0 && member != null && member.CanServe(memberBase + range.From, memberBase + range.To))
+                if (!range.IsEmpty && (served & (1UL << k)) == 0 && member != null && member.CanServe(memberBase + range.From, memberBase + range.To))
                 {
                     reads[count++] = new MemberTransfer(member, memberBase + range.From, ColumnIn(destination, rel, ranges, k), range.Length);
-                    served |= 1 << k;
+                    served |= 1UL << k;
                 }
             }
 
@@ -190,7 +190,7 @@ internal sealed unsafe class Raid5Personality : Personality
             for (int k = 0; k < _dataDisks; k++)
             {
                 var range = ranges[k];
-                if (range.IsEmpty || (served & (1 << k)) != 0)
+                if (range.IsEmpty || (served & (1UL << k)) != 0)
                 {
                     continue;
                 }
@@ -216,7 +216,7 @@ internal sealed unsafe class Raid5Personality : Personality
     /// Columns the request wants within that range are read straight into the request, or copied from the
     /// survivors' scratch, so each surviving chunk is read once. Returns the data columns it filled, as a bit mask.
     /// </summary>
-    private int ReconstructColumn(Member?[] slots, long stripe, int missing, ColumnRange[] ranges, byte* destination, long rel)
+    private ulong ReconstructColumn(Member?[] slots, long stripe, int missing, ColumnRange[] ranges, byte* destination, long rel)
     {
         byte* Target(int k) => ColumnIn(destination, rel, ranges, k);
 
@@ -227,13 +227,13 @@ internal sealed unsafe class Raid5Personality : Personality
         try
         {
             byte** columns = stackalloc byte*[_disks];
-            int filled = 1 << missing;
+            ulong filled = 1UL << missing;
             for (int slot = 0; slot < _disks; slot++)
             {
                 int k = Raid5Layout.DataIndexOf(_algorithm, stripe, slot, _disks);
                 bool whole = k >= 0 && ranges[k].From == lo && ranges[k].To == hi;
                 columns[slot] = slot == missingSlot ? null : whole ? Target(k) : buffer.Pointer + (slot * _segment);
-                filled |= whole ? 1 << k : 0;
+                filled |= whole ? 1UL << k : 0;
             }
 
             ReadSurvivors(slots, missingSlot, stripe * _chunk, lo, hi, columns);
@@ -241,11 +241,11 @@ internal sealed unsafe class Raid5Personality : Personality
             for (int k = 0; k < _dataDisks; k++)
             {
                 var range = ranges[k];
-                if ((filled & (1 << k)) == 0 && !range.IsEmpty && range.From >= lo && range.To <= hi)
+                if ((filled & (1UL << k)) == 0 && !range.IsEmpty && range.From >= lo && range.To <= hi)
                 {
                     int slot = Raid5Layout.DataMember(_algorithm, stripe, k, _disks);
                     new ReadOnlySpan<byte>(columns[slot] + range.From - lo, range.Length).CopyTo(new Span<byte>(Target(k), range.Length));
-                    filled |= 1 << k;
+                    filled |= 1UL << k;
                 }
             }
 
