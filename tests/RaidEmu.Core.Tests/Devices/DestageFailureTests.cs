@@ -3,10 +3,9 @@ using RaidEmu.Core.Devices;
 namespace RaidEmu.Core.Tests.Devices;
 
 /// <summary>
-/// PowerCutDevice.Write puts the bytes in the cache first and only then destages past the budget. When the destage
-/// fails (a full host file system under a sparse member), the extents go back to the queue and the write reports
-/// the error, but its bytes stay cached. Every further write adds its bytes the same way: the cache, bounded at
-/// 4 MiB per member by design, grows with every failing write.
+/// When destaging fails (a full host file system under a sparse member), the extents go back to the queue. Writes
+/// that keep coming must not pile their bytes on top: the cache stays within its budget (4 MiB per member by
+/// design) however long the host stays full.
 /// </summary>
 [TestClass]
 public sealed class DestageFailureTests

@@ -6,10 +6,9 @@ using RaidEmu.Core.Mdadm;
 namespace RaidEmu.Core.Tests.Md.Robustness;
 
 /// <summary>
-/// With the write-back drive cache, a member write lands in PowerCutDevice's cache and a full host file system is
-/// met only when the cache is destaged: at the array's flush. RaidArray.FlushMembers catches the IOException and
-/// FailFromIo ignores it (a full host is no disk failure), so Flush returns normally: an NBD FLUSH / FUA write is
-/// acknowledged while the bytes are still only in the volatile cache, and a power cut then loses them.
+/// With the write-back drive cache a member write lands in PowerCutDevice's cache, and a full host file system is
+/// often met only when the cache is destaged, at the array's flush. That flush must fail (ENOSPC for NBD) rather
+/// than acknowledge bytes that are still only in the volatile cache, where a power cut would lose them.
 /// </summary>
 [TestClass]
 public sealed class HostFullFlushTests

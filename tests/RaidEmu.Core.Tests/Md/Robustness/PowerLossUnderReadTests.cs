@@ -8,8 +8,9 @@ namespace RaidEmu.Core.Tests.Md.Robustness;
 /// <summary>
 /// LiveHost.LosePower, as served: PowerOff, Cut every PowerCutDevice, then Abandon, which closes the member files
 /// while client reads are still running. A read that passed PowerCutDevice's power check before the cut reaches
-/// FileBlockDevice.Read after its handle was disposed: ObjectDisposedException. On a member-io worker thread nothing
-/// catches it and the test host (the serving process) dies. SlowFile only widens the window a page-cache miss opens.
+/// FileBlockDevice.Read after its handle was disposed: ObjectDisposedException, possibly on a member-io worker
+/// thread. The readers must get the error and the process (here the test host) must live. SlowFile only widens the
+/// window a page-cache miss opens.
 /// </summary>
 [TestClass]
 public sealed class PowerLossUnderReadTests

@@ -1,8 +1,9 @@
 namespace RaidEmu.Core.Tests.Md.Robustness;
 
 /// <summary>
-/// Raid5Personality.ReadSegment/ReconstructColumn track columns in an int bit mask (1 &lt;&lt; k): C# masks the
-/// shift count to 5 bits, so column 32 shares column 0's bit. A RAID 5 of 34+ disks (MaxRaidDisks is 64).
+/// Raid5Personality.ReadSegment/ReconstructColumn track the columns a read has served in a bit mask. C# masks a
+/// shift count to the operand's width, so a 32-bit mask gave column 32 column 0's bit: wide arrays (up to 64
+/// disks) must read back what was written.
 /// </summary>
 [TestClass]
 public sealed class WideStripeReadTests
