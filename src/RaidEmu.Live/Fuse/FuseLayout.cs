@@ -32,10 +32,10 @@ internal static class FuseLayout
     public const int Utimens = 32;
     public const int Fallocate = 39;
 
-    /// <summary>struct fuse_file_info: int flags, then a word of bit fields (direct_io is bit 1), then the 64-bit fh at 16.</summary>
+    /// <summary>struct fuse_file_info: int flags, then a word of bit fields (writepage, direct_io, keep_cache from bit 0), then the 64-bit fh at 16.</summary>
     public const int FileInfoFlags = 0;
     public const int FileInfoBits = 4;
-    public const uint FileInfoDirectIo = 0x2;
+    public const uint FileInfoKeepCache = 0x4;
     public const int FileInfoHandle = 16;
 
     /// <summary>struct fuse_context: fuse*, uid, gid, pid, then private_data (fuse_new's user_data while no init hook replaces it).</summary>

@@ -6,15 +6,21 @@ namespace RaidEmu.Live.Fuse;
 
 /// <summary>
 /// A FUSE file system holding one file, <c>NAME.img</c>, whose bytes are a block device: a fixed-size raw
-/// image that mkfs, mount -o loop, fio and qemu-img use like any other. Served with direct_io so every
-/// read and write reaches the array. libfuse calls <see cref="FuseOperations"/>, which find the mount
+/// image that mkfs, mount -o loop, fio and qemu-img use like any other. The kernel's page cache serves
+/// repeated reads; writes go through it to the array before they return. Whoever changes the array's bytes
+/// by any other way (a power loss, a restart, a control command) calls <see cref="InvalidateCache"/>, so no
+/// read returns bytes the array no longer holds. libfuse calls <see cref="FuseOperations"/>, which find the mount
 /// through the private data of the fuse context: a GC handle to it, given to fuse_new.
 /// </summary>
 public sealed unsafe class FuseMount
 {
+    private const int ENOENT = 2;
     private const int EBUSY = 16;
+    private const int ENODEV = 19;
     private const int EINVAL = 22;
     private readonly byte[] _filePath;
+    private readonly byte[] _filePathTerminated;
+    private readonly Lock _fuseGate = new();
     private void* _fuse;
     private GCHandle _self;
     private Thread? _loop;
@@ -28,6 +34,7 @@ public sealed unsafe class FuseMount
         FileName = fileName;
         FileNameBytes = Encoding.UTF8.GetBytes(fileName);
         _filePath = Encoding.UTF8.GetBytes("/" + fileName);
+        _filePathTerminated = Encoding.UTF8.GetBytes("/" + fileName + "\0");
         ReadOnly = readOnly;
     }
 
@@ -92,12 +99,46 @@ public sealed unsafe class FuseMount
         }
 
         Finished.Wait();
-        var api = FuseNative.Functions;
-        api.Unmount(_fuse);
-        api.Destroy(_fuse);
-        _fuse = null;
+        lock (_fuseGate)
+        {
+            var api = FuseNative.Functions;
+            api.Unmount(_fuse);
+            api.Destroy(_fuse);
+            _fuse = null;
+        }
+
         _self.Free();
         return true;
+    }
+
+    /// <summary>
+    /// Drops whatever the kernel caches of the image, waiting for reads and writes in flight through it. Call
+    /// it after the array's bytes changed other than through this mount (and after it went down or came
+    /// back), so that reads fetch the array's bytes again, or fail while it is down. Never call it from a
+    /// FUSE callback: the kernel may wait for that very request.
+    /// </summary>
+    public void InvalidateCache()
+    {
+        lock (_fuseGate)
+        {
+            if (_fuse == null)
+            {
+                return;
+            }
+
+            int result;
+            fixed (byte* path = _filePathTerminated)
+            {
+                result = FuseNative.Functions.InvalidatePath(_fuse, path);
+            }
+
+            // -ENOENT: the kernel holds no inode of the image, hence no pages of it; -ENODEV: unmounted, so
+            // nothing is cached either. Any other failure leaves pages that may be stale.
+            if (result != 0 && result != -ENOENT && result != -ENODEV)
+            {
+                throw new IOException($"the kernel's cache of {ImagePath} could not be dropped (errno {-result})");
+            }
+        }
     }
 
     private void Start(string fsName)
@@ -159,6 +200,9 @@ public sealed unsafe class FuseMount
     }
 
     internal IBlockDevice Device { get; }
+
+    /// <summary>The image's atime, mtime and ctime (Unix seconds).</summary>
+    internal long MountedAt { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     internal bool ReadOnly { get; }
 

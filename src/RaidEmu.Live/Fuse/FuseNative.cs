@@ -67,6 +67,7 @@ internal static unsafe partial class FuseNative
             OptAddArg = (delegate* unmanaged<FuseArgs*, byte*, int>)NativeLibrary.GetExport(lib, "fuse_opt_add_arg"),
             OptFreeArgs = (delegate* unmanaged<FuseArgs*, void>)NativeLibrary.GetExport(lib, "fuse_opt_free_args"),
             GetContext = (delegate* unmanaged<byte*>)NativeLibrary.GetExport(lib, "fuse_get_context"),
+            InvalidatePath = (delegate* unmanaged<void*, byte*, int>)Versioned("fuse_invalidate_path", "FUSE_3.1"),
         };
     }
 
@@ -89,5 +90,8 @@ internal static unsafe partial class FuseNative
         public delegate* unmanaged<FuseArgs*, byte*, int> OptAddArg;
         public delegate* unmanaged<FuseArgs*, void> OptFreeArgs;
         public delegate* unmanaged<byte*> GetContext;
+
+        /// <summary>fuse_invalidate_path(fuse, path): the kernel drops its cached pages and attributes of the file; -ENOENT when it holds no inode for it.</summary>
+        public delegate* unmanaged<void*, byte*, int> InvalidatePath;
     }
 }

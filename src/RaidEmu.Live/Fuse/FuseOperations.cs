@@ -55,7 +55,8 @@ internal static unsafe class FuseOperations
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int GetAttr(byte* path, byte* stat, void* fileInfo) => Guard(m =>
     {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // A fixed time: the kernel drops an inode's cached pages when getattr reports a new mtime.
+        long now = m.MountedAt;
         if (IsRoot(path))
         {
             m.Stat.Write(stat, 0x4000 | 0x1ed, links: 2, size: 0, now); // S_IFDIR | 0755
@@ -109,8 +110,11 @@ internal static unsafe class FuseOperations
             return -EROFS;
         }
 
-        // direct_io: every read and write reaches the array; O_TRUNC is ignored (the size is fixed).
-        *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoDirectIo;
+        // The kernel's page cache serves reads, kept across opens: the mount drops it whenever the array's
+        // bytes change other than through a write here (FuseMount.InvalidateCache). Writes stay write-through
+        // (no writeback cache is asked for), so each reaches the array before write() returns, and fsync
+        // reaches its flush. O_TRUNC is ignored (the size is fixed).
+        *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoKeepCache;
         *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
         return 0;
     });

@@ -12,9 +12,32 @@ public sealed class FuseFrontend(FuseMount mount) : IFrontend
     /// <inheritdoc/>
     public string Ready => $"as {mount.ImagePath} (FUSE)";
 
-    /// <summary>Mounts the image of <paramref name="folder"/>'s array on <paramref name="mountPoint"/>.</summary>
-    public static FuseFrontend Start(IBlockDevice volume, string name, string folder, string mountPoint, bool readOnly) =>
-        new(FuseMount.Mount(volume, mountPoint, $"{name}.img", FsNamePrefix + Path.GetFullPath(folder), readOnly));
+    /// <summary>
+    /// Mounts the image of <paramref name="folder"/>'s array on <paramref name="mountPoint"/>. The kernel
+    /// caches the image's pages; a live volume's changes behind the mount (power loss, restart, commands)
+    /// drop them.
+    /// </summary>
+    public static FuseFrontend Start(IBlockDevice volume, string name, string folder, string mountPoint, bool readOnly)
+    {
+        var mount = FuseMount.Mount(volume, mountPoint, $"{name}.img", FsNamePrefix + Path.GetFullPath(folder), readOnly);
+        if (volume is LiveVolume live)
+        {
+            live.Changed += () =>
+            {
+                try
+                {
+                    mount.InvalidateCache();
+                }
+                catch (IOException ex)
+                {
+                    // Raised inside a power loss or a command, which must finish whatever this met.
+                    Console.Error.WriteLine($"raidemu: {ex.Message}");
+                }
+            };
+        }
+
+        return new(mount);
+    }
 
     /// <inheritdoc/>
     public bool TryStop(out string problem) => mount.TryUnmount(out problem);

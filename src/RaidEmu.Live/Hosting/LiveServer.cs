@@ -64,7 +64,18 @@ public sealed class LiveServer(LiveHost host)
 
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        var control = ControlServer.Start(Host.Folder, commands);
+        var control = ControlServer.Start(Host.Folder, request =>
+        {
+            try
+            {
+                return commands(request);
+            }
+            finally
+            {
+                // Any command may have changed what clients read (write, a corrupt or unreadable fault, start).
+                Host.Volume.ChangedBehindClients();
+            }
+        });
         try
         {
             _frontend = start(Host.Volume);

@@ -23,8 +23,21 @@ public sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
     /// <inheritdoc/>
     public int SectorSize { get; } = array.SectorSize;
 
+    /// <summary>
+    /// Raised after the bytes clients read may have changed other than through their own writes: the array
+    /// went down or came back, or a command acted on it. A front end that caches the volume drops its cache.
+    /// </summary>
+    public event Action? Changed;
+
     /// <summary>Serves <paramref name="array"/> from now on (after a restart).</summary>
-    public void Up(RaidArray array) => _current = array;
+    public void Up(RaidArray array)
+    {
+        _current = array;
+        Changed?.Invoke();
+    }
+
+    /// <summary>Something other than a client (a command) may have changed the volume's bytes.</summary>
+    public void ChangedBehindClients() => Changed?.Invoke();
 
     /// <inheritdoc/>
     public int PowerCycle { get; private set; }
@@ -34,6 +47,7 @@ public sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
     {
         _downReason = reason;
         _current = null;
+        Changed?.Invoke();
     }
 
     /// <summary>Power is lost: the array goes down and every client session opened until now is over.</summary>

@@ -1,0 +1,120 @@
+using RaidEmu.Tests.Shared;
+
+namespace RaidEmu.Cli.Tests.Live;
+
+/// <summary>
+/// The kernel's page cache serves reads of the mounted image; whatever changes the array's bytes other than
+/// a write through the mount must drop it, or a reader would see bytes the array no longer holds.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class FuseCacheTests
+{
+    private const int Region = 256 * 1024;
+
+    [TestMethod]
+    public void PowerCut_DropsTheCachedUnflushedBytes_AndReadsFailWhileDown()
+    {
+        Tools.RequireRootAndFuse();
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("cut");
+        string mnt = tmp.Combine("mnt");
+        Directory.CreateDirectory(mnt);
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "5M", "--name", "vol").Ok();
+
+        // Sparing: with the active supply failed the rail stays off until the spare is promoted.
+        Cli.Run("psu", "setup", array, "--mode", "sparing", "--supplies", "2", "--capacity", "800").Ok();
+        using var server = Server.Mount(array, mnt);
+        string image = Path.Combine(mnt, "vol.img");
+        WriteAt(image, Filled(0x11), flush: true);
+        WriteAt(image, Filled(0x22), flush: false);
+        CollectionAssert.AreEqual(Filled(0x22), ReadAt(image), "the unflushed bytes are read back before the cut");
+
+        // Unflushed writes elsewhere keep coming until the cut: the array never idles, so nothing flushes the
+        // first region, and the drive caches hold both regions in place. (A write that fails at the cut makes
+        // the kernel forget its own pages, so the region it writes is not the one checked.)
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    WriteAt(image, Filled(0x33), flush: false, offset: Region);
+                }
+            }
+            catch (IOException)
+            {
+                // The power went.
+            }
+        });
+        Thread.Sleep(100);
+        StringAssert.Contains(Cli.Run("psu", "fail", array, "--supply", "A").Ok().Out, "ChassisPoweredOff");
+        stop.Cancel();
+        Assert.IsTrue(writer.Wait(TimeSpan.FromSeconds(30)), "the writer is stuck");
+
+        Assert.ThrowsExactly<IOException>(() => ReadAt(image), "a read while the array is down must fail, not come from the cache");
+
+        StringAssert.Contains(Cli.Run("psu", "promote", array, "--supply", "B").Ok().Out, "ChassisPoweredOn");
+
+        // The mirrors were torn apart by the cut; once resynced, any read of either returns the same bytes.
+        Cli.Run("rebuild", array, "--wait").Ok();
+        byte[] held = ReadThroughCommand(array, tmp);
+        CollectionAssert.AreEqual(Filled(0x11), held, "the cut should have dropped the unflushed bytes the drive caches held");
+        CollectionAssert.AreEqual(held, ReadAt(image), "the mount must read what the array holds after the cut");
+    }
+
+    [TestMethod]
+    public void AWriteThroughTheControlSocket_IsReadThroughTheMount_EvenAfterTheImageWasCached()
+    {
+        Tools.RequireRootAndFuse();
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("cmd");
+        string mnt = tmp.Combine("mnt");
+        Directory.CreateDirectory(mnt);
+        Cli.Run("create", array, "--level", "5", "--disks", "3", "--disk-size", "5M", "--chunk", "64K", "--name", "vol").Ok();
+        using var server = Server.Mount(array, mnt);
+        string image = Path.Combine(mnt, "vol.img");
+        WriteAt(image, Filled(0x44), flush: true);
+        CollectionAssert.AreEqual(Filled(0x44), ReadAt(image));
+
+        string input = tmp.Combine("input");
+        File.WriteAllBytes(input, Filled(0x55));
+        Cli.Run("write", array, "--input", input).Ok();
+        CollectionAssert.AreEqual(Filled(0x55), ReadAt(image), "a cached read returned the bytes the command overwrote");
+
+        // Clients opening with O_DIRECT bypass the cache and meet the same bytes.
+        string direct = tmp.Combine("direct");
+        Tools.Ok("/usr/bin/dd", $"if={image}", $"of={direct}", "bs=64K", $"count={Region / 65536}", "iflag=direct", "status=none");
+        CollectionAssert.AreEqual(Filled(0x55), File.ReadAllBytes(direct));
+    }
+
+    private static byte[] Filled(byte value) => Enumerable.Repeat(value, Region).ToArray();
+
+    private static void WriteAt(string image, byte[] data, bool flush, long offset = 0)
+    {
+        using var file = new FileStream(image, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
+        file.Position = offset;
+        file.Write(data);
+        if (flush)
+        {
+            file.Flush(flushToDisk: true);
+        }
+    }
+
+    private static byte[] ReadAt(string image)
+    {
+        using var file = new FileStream(image, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+        var data = new byte[Region];
+        file.ReadExactly(data);
+        return data;
+    }
+
+    /// <summary>The array's bytes as the serving process reads them, past any cache of the mount.</summary>
+    private static byte[] ReadThroughCommand(string array, TempFolder tmp)
+    {
+        string output = tmp.Combine("held");
+        Cli.Run("read", array, "--output", output, "--length", Region.ToString(System.Globalization.CultureInfo.InvariantCulture)).Ok();
+        return File.ReadAllBytes(output);
+    }
+}
