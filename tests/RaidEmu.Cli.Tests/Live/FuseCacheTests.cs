@@ -27,11 +27,9 @@ public sealed class FuseCacheTests
         using var server = Server.Mount(array, mnt);
         string image = Path.Combine(mnt, "vol.img");
         WriteAt(image, Filled(0x11), flush: true);
-        WriteAt(image, Filled(0x22), flush: false);
-        CollectionAssert.AreEqual(Filled(0x22), ReadAt(image), "the unflushed bytes are read back before the cut");
 
         // Unflushed writes elsewhere keep coming until the cut: the array never idles, so nothing flushes the
-        // first region, and the drive caches hold both regions in place. (A write that fails at the cut makes
+        // checked region, and the drive caches hold both regions in place. (A write that fails at the cut makes
         // the kernel forget its own pages, so the region it writes is not the one checked.)
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(() =>
@@ -49,6 +47,12 @@ public sealed class FuseCacheTests
             }
         });
         Thread.Sleep(100);
+
+        // Written once the writer has the array dirty and its own bitmap bits set, so that no superblock or
+        // bitmap write (each flushed) comes after it.
+        WriteAt(image, Filled(0x22), flush: false);
+        CollectionAssert.AreEqual(Filled(0x22), ReadAt(image), "the unflushed bytes are read back before the cut");
+
         StringAssert.Contains(Cli.Run("psu", "fail", array, "--supply", "A").Ok().Out, "ChassisPoweredOff");
         stop.Cancel();
         Assert.IsTrue(writer.Wait(TimeSpan.FromSeconds(30)), "the writer is stuck");
