@@ -1,3 +1,4 @@
+using System.IO.MemoryMappedFiles;
 using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests.Live;
@@ -15,12 +16,8 @@ public sealed class FuseCacheTests
     [TestMethod]
     public void PowerCut_DropsTheCachedUnflushedBytes_AndReadsFailWhileDown()
     {
-        Tools.RequireRootAndFuse();
         using var tmp = new TempFolder();
-        string array = tmp.Combine("cut");
-        string mnt = tmp.Combine("mnt");
-        Directory.CreateDirectory(mnt);
-        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "5M", "--name", "vol").Ok();
+        var (array, mnt) = Create(tmp, "cut", "--level", "1", "--disks", "2");
 
         // Sparing: with the active supply failed the rail stays off until the spare is promoted.
         Cli.Run("psu", "setup", array, "--mode", "sparing", "--supplies", "2", "--capacity", "800").Ok();
@@ -71,12 +68,8 @@ public sealed class FuseCacheTests
     [TestMethod]
     public void AWriteThroughTheControlSocket_IsReadThroughTheMount_EvenAfterTheImageWasCached()
     {
-        Tools.RequireRootAndFuse();
         using var tmp = new TempFolder();
-        string array = tmp.Combine("cmd");
-        string mnt = tmp.Combine("mnt");
-        Directory.CreateDirectory(mnt);
-        Cli.Run("create", array, "--level", "5", "--disks", "3", "--disk-size", "5M", "--chunk", "64K", "--name", "vol").Ok();
+        var (array, mnt) = Create(tmp, "cmd", "--level", "5", "--disks", "3", "--chunk", "64K");
         using var server = Server.Mount(array, mnt);
         string image = Path.Combine(mnt, "vol.img");
         WriteAt(image, Filled(0x44), flush: true);
@@ -91,6 +84,24 @@ public sealed class FuseCacheTests
         string direct = tmp.Combine("direct");
         Tools.Ok("/usr/bin/dd", $"if={image}", $"of={direct}", "bs=64K", $"count={Region / 65536}", "iflag=direct", "status=none");
         CollectionAssert.AreEqual(Filled(0x55), File.ReadAllBytes(direct));
+
+        // So do clients that map the image.
+        using var map = MemoryMappedFile.CreateFromFile(image, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewStream(0, Region, MemoryMappedFileAccess.Read);
+        var mapped = new byte[Region];
+        view.ReadExactly(mapped);
+        CollectionAssert.AreEqual(Filled(0x55), mapped);
+    }
+
+    /// <summary>A small array named vol in <paramref name="tmp"/>, and an empty mount point for it.</summary>
+    private static (string Array, string MountPoint) Create(TempFolder tmp, string name, params string[] layout)
+    {
+        Tools.RequireRootAndFuse();
+        string array = tmp.Combine(name);
+        string mnt = tmp.Combine("mnt");
+        Directory.CreateDirectory(mnt);
+        Cli.Run(["create", array, .. layout, "--disk-size", "5M", "--name", "vol"]).Ok();
+        return (array, mnt);
     }
 
     private static byte[] Filled(byte value) => Enumerable.Repeat(value, Region).ToArray();
