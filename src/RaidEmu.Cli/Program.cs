@@ -27,26 +27,36 @@ public static class Program
             FaultOptions f => f.Array,
             _ => null,
         };
-        if (served is { } folder)
+
+        // No control socket, no server: checked here so that an offline verb never loads the socket and JSON code.
+        if (served is { } folder && File.Exists(Path.Combine(folder, ControlServer.FileName)))
         {
-            try
+            return SendOrRun(options, args, folder);
+        }
+
+        return Runner.Execute(options);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int SendOrRun(object options, string[] args, string folder)
+    {
+        try
+        {
+            var request = new ControlRequest(args, Environment.CurrentDirectory);
+            var answer = options is RebuildOptions { Wait: true } && ControlClient.IsServed(folder)
+                ? LiveProgress.Send(folder, request)
+                : ControlClient.TrySend(folder, request);
+            if (answer is { } response)
             {
-                var request = new ControlRequest(args, Environment.CurrentDirectory);
-                var answer = options is RebuildOptions { Wait: true } && ControlClient.IsServed(folder)
-                    ? LiveProgress.Send(folder, request)
-                    : ControlClient.TrySend(folder, request);
-                if (answer is { } response)
-                {
-                    Console.Out.Write(response.Out);
-                    Console.Error.Write(response.Err);
-                    return options is StopOptions && response.Code == 0 ? ServeCommand.WaitStopped(folder) : response.Code;
-                }
+                Console.Out.Write(response.Out);
+                Console.Error.Write(response.Err);
+                return options is StopOptions && response.Code == 0 ? ServeCommand.WaitStopped(folder) : response.Code;
             }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-            {
-                Console.Error.WriteLine($"raidemu: {ex.Message}");
-                return ExitCodes.Failed;
-            }
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            Console.Error.WriteLine($"raidemu: {ex.Message}");
+            return ExitCodes.Failed;
         }
 
         return Runner.Execute(options);

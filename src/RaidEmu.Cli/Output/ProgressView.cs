@@ -16,6 +16,13 @@ internal static class ProgressView
             return;
         }
 
+        RunWithBar(title, total, work);
+    }
+
+    // Apart, so that a run without a terminal never loads Spectre.Console (milliseconds of every short verb).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void RunWithBar(string title, long total, Action<IProgress<SyncProgress>?> work)
+    {
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())

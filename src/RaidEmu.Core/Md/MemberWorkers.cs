@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace RaidEmu.Core.Md;
 
 /// <summary>
@@ -11,12 +13,20 @@ internal sealed class MemberWorkers : IDisposable
 {
     // Waiting workers block on a monitor rather than spin (as a SemaphoreSlim does): on two cores, spinning
     // workers take the time the caller needs to run the batch itself.
+    // I/Os that take less than this run one after another on the caller: waking a worker and waiting for it
+    // costs tens of microseconds on a busy 2-core machine, more than a page-cached member read of a chunk, so
+    // hand-offs would cost more than the overlap saves. Slow I/Os (a disk, the timing model) still overlap.
+    private static readonly long s_inlineBelowTicks = Stopwatch.Frequency / 10_000;
+
     private readonly Queue<Batch> _queue = new();
     private readonly object _ready = new();
     private readonly Thread[] _threads;
     private readonly Lock _startGate = new();
     private volatile bool _started;
     private volatile bool _stopped;
+
+    // A running average of how long one body took; racy updates are fine, it only picks the strategy.
+    private long _averageTicks;
 
     public MemberWorkers(int threads) => _threads = new Thread[Math.Max(0, threads)];
 
@@ -28,18 +38,14 @@ internal sealed class MemberWorkers : IDisposable
     /// </summary>
     public void Run(int count, Action<int> body)
     {
-        if (count <= 1 || _threads.Length == 0 || _stopped)
+        if (count <= 1 || _threads.Length == 0 || _stopped || Volatile.Read(ref _averageTicks) < s_inlineBelowTicks)
         {
-            for (int i = 0; i < count; i++)
-            {
-                body(i);
-            }
-
+            RunInline(count, body);
             return;
         }
 
         EnsureStarted();
-        using var batch = new Batch(body, count);
+        using var batch = new Batch(this, body, count);
         int handed = Math.Min(count - 1, _threads.Length);
         lock (_ready)
         {
@@ -57,6 +63,40 @@ internal sealed class MemberWorkers : IDisposable
 
         batch.Wait();
         batch.ThrowFirstError();
+    }
+
+    /// <summary>
+    /// Runs every body on the caller, in index order, and still returns only when all are done: the first exception
+    /// in index order is rethrown after the rest have run, as when they run side by side.
+    /// </summary>
+    private void RunInline(int count, Action<int> body)
+    {
+        Exception? first = null;
+        for (int i = 0; i < count; i++)
+        {
+            long began = Stopwatch.GetTimestamp();
+            try
+            {
+                body(i);
+            }
+            catch (Exception ex)
+            {
+                first ??= ex;
+            }
+
+            Note(Stopwatch.GetTimestamp() - began);
+        }
+
+        if (first != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+    }
+
+    private void Note(long ticks)
+    {
+        long average = Volatile.Read(ref _averageTicks);
+        Volatile.Write(ref _averageTicks, average + ((ticks - average) / 8));
     }
 
     /// <summary>Stops the threads once the I/Os they run are done; batches still queued are run by their callers.</summary>
@@ -135,7 +175,7 @@ internal sealed class MemberWorkers : IDisposable
     }
 
     /// <summary>The indices of one operation still to run; whoever claims an index first runs it.</summary>
-    private sealed class Batch(Action<int> body, int count) : IDisposable
+    private sealed class Batch(MemberWorkers owner, Action<int> body, int count) : IDisposable
     {
         private readonly ManualResetEventSlim _done = new(false);
         private readonly Exception?[] _errors = new Exception?[count];
@@ -167,6 +207,7 @@ internal sealed class MemberWorkers : IDisposable
 
         public void RunIndex(int i)
         {
+            long began = Stopwatch.GetTimestamp();
             try
             {
                 body(i);
@@ -175,6 +216,8 @@ internal sealed class MemberWorkers : IDisposable
             {
                 _errors[i] = ex;
             }
+
+            owner.Note(Stopwatch.GetTimestamp() - began);
         }
 
         public void Wait() => _done.Wait();

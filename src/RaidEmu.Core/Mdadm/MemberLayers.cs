@@ -1,4 +1,3 @@
-using System.Globalization;
 using RaidEmu.Core.Devices;
 using RaidEmu.Core.Devices.Timing;
 using RaidEmu.Core.Faults;
@@ -19,7 +18,13 @@ internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, Devic
     /// <summary>The layers for <paramref name="folder"/>: its saved faults and timing profile.</summary>
     /// <exception cref="IOException">faults.json or timing.json is damaged (the message names the file).</exception>
     public static MemberLayers For(string folder, TimeProvider? clock, Func<IBlockDevice, IBlockDevice>? wrap) =>
-        new(FaultSet.Load(folder), TimingProfile.Load(folder), new DeviceClock(clock ?? TimeProvider.System), wrap);
+        new(
+            // Without the files, the loaders' JSON options (and System.Text.Json) are never set up: a noticeable
+            // part of every short command's start.
+            File.Exists(Path.Combine(folder, FaultSet.FileName)) ? FaultSet.Load(folder) : new FaultSet(),
+            File.Exists(Path.Combine(folder, TimingProfile.FileName)) ? TimingProfile.Load(folder) : null,
+            new DeviceClock(clock ?? TimeProvider.System),
+            wrap);
 
     /// <summary>The array's faults.</summary>
     public FaultSet Faults => faults;
@@ -49,8 +54,7 @@ internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, Devic
         }
         catch (Exception ex) when (ex is MetadataException or IOException)
         {
-            var match = ArrayFolder.MemberName().Match(Path.GetFileName(file));
-            return (match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n) ? n : -1, long.MaxValue / 4);
+            return (ArrayFolder.MemberNumber(Path.GetFileName(file)), long.MaxValue / 4);
         }
     }
 }
