@@ -3,6 +3,8 @@
 # RAID 5 of 4 member files with --integrity xxh3 (or $3) and on the same array without, the two sides
 # alternating run by run; prints each side's median of N runs (default 5) and the ratio.
 # Usage: benchmarks/measure-integrity.sh [DISK_SIZE (default 256M)] [RUNS (default 5)] [ALGORITHM (default xxh3)] [WORK_DIR]
+# PUBLISHED=DIR uses a build already published there (dotnet publish src/RaidEmu.Cli -c Release -o DIR), so
+# two trees can be measured in one window without a publish between them.
 set -euo pipefail
 size=${1:-256M}
 runs=${2:-5}
@@ -10,8 +12,8 @@ algorithm=${3:-xxh3}
 work=${4:-$(mktemp -d)}
 mkdir -p "$work"
 root=$(cd "$(dirname "$0")/.." && pwd)
-out="$work/publish"
-dotnet publish "$root/src/RaidEmu.Cli" -c Release -o "$out" >/dev/null
+out=${PUBLISHED:-$work/publish}
+[ -n "${PUBLISHED:-}" ] || dotnet publish "$root/src/RaidEmu.Cli" -c Release -o "$out" >/dev/null
 raidemu="$out/raidemu"
 
 for side in plain sums; do

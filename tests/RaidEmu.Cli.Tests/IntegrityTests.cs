@@ -153,6 +153,50 @@ public sealed class IntegrityTests
     }
 
     [TestMethod]
+    public void Check_NamesBlocksWithNoRedundancyLeft_AsNotRepaired()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r1");
+        string input = Input(tmp, 1 << 20);
+        Cli.Run("create", array, "--level", "1", "--disks", "2", "--disk-size", "3M", "--integrity", "xxh3").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+
+        // Both mirrors rotten in the same block (sectors 80-87: logical 40960): nothing is left to rebuild it from.
+        Cli.Run("fault", "add", array, "--disk", "0", "--kind", "corrupt", "--sectors", "80-87").Ok();
+        Cli.Run("fault", "add", array, "--disk", "1", "--kind", "corrupt", "--sectors", "80-87").Ok();
+        string text = Cli.Run("check", array).Ok().Out;
+        StringAssert.Contains(text, "disk 0: 1 block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): logical 40960");
+        StringAssert.Contains(text, "disk 1: 1 block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): logical 40960");
+
+        var json = JsonDocument.Parse(Cli.Run("check", array, "--json").Ok().Out).RootElement;
+        foreach (var disk in json.GetProperty("checksumErrors").EnumerateArray())
+        {
+            var block = disk.GetProperty("blocks").EnumerateArray().Single();
+            Assert.AreEqual(40_960, block.GetProperty("logicalOffset").GetInt64());
+            Assert.IsFalse(block.GetProperty("repaired").GetBoolean());
+            Assert.AreEqual(0, disk.GetProperty("correctedChecksumErrors").GetInt32());
+        }
+
+        Cli.Run("read", array, "--output", tmp.Combine("out.bin"), "--offset", "40960", "--length", "4096").Fails(1, "cannot be read from any member");
+    }
+
+    [TestMethod]
+    public void Check_Raid5_TwoRottenChunksInOneStripe_NamedAsNotRepaired()
+    {
+        using var tmp = new TempFolder();
+        string array = tmp.Combine("r5");
+        string input = Input(tmp, 3 << 20);
+        Cli.Run("create", array, "--level", "5", "--disks", "4", "--disk-size", "2M", "--chunk", "64K", "--layout", "left-symmetric", "--integrity", "xxh3").Ok();
+        Cli.Run("write", array, "--input", input).Ok();
+
+        // Stripe 1 keeps data chunk 1 on disk 0 and its parity on disk 2: both rotten at member offset 73728 (sectors 144-151).
+        Cli.Run("fault", "add", array, "--disk", "0", "--kind", "corrupt", "--sectors", "144-151").Ok();
+        Cli.Run("fault", "add", array, "--disk", "2", "--kind", "corrupt", "--sectors", "144-151").Ok();
+        string text = Cli.Run("check", array).Ok().Out;
+        StringAssert.Contains(text, "disk 0: 1 block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): data at logical 270336 (member offset 73728)");
+    }
+
+    [TestMethod]
     public void MissingOrDamagedSidecar_RefusedByNameWithWhatToDo()
     {
         using var tmp = new TempFolder();

@@ -100,9 +100,19 @@ internal static class SyncCommands
         else
         {
             CommandContext.Current.Out.WriteLine($"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors{(repair && mismatches > 0 ? " rewritten" : "")}");
-            foreach (var c in checksums.Where(c => c.correctedChecksumErrors > 0 || c.blocks.Count > 0))
+            foreach (var c in checksums)
             {
-                CommandContext.Current.Out.WriteLine($"disk {c.disk}: {c.correctedChecksumErrors} read(s) failed their checksum and were rewritten from redundancy; {c.blocks.Count} block(s): {ChecksumFailureView.Text(c.blocks)}");
+                var repaired = c.blocks.Where(b => b.Repaired).ToList();
+                var lost = c.blocks.Where(b => !b.Repaired).ToList();
+                if (c.correctedChecksumErrors > 0 || repaired.Count > 0)
+                {
+                    CommandContext.Current.Out.WriteLine($"disk {c.disk}: {c.correctedChecksumErrors} read(s) failed their checksum and were rewritten from redundancy; {repaired.Count} block(s): {ChecksumFailureView.Text(repaired)}");
+                }
+
+                if (lost.Count > 0)
+                {
+                    CommandContext.Current.Out.WriteLine($"disk {c.disk}: {lost.Count} block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): {ChecksumFailureView.Text(lost)}");
+                }
             }
         }
 

@@ -17,6 +17,7 @@ internal static class ChecksumFailureView
         logicalOffset = f.LogicalOffset,
         parityOfStripe = f.ParityOfStripe,
         covers = f.ParityOfStripe is { } stripe ? new { offset = stripe * f.StripeBytes, length = f.StripeBytes } : null,
+        repaired = f.Repaired,
     };
 
     /// <summary>The blocks of one member on one line, the first few of them.</summary>

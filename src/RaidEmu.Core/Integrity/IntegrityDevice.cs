@@ -10,7 +10,7 @@ namespace RaidEmu.Core.Integrity;
 /// touches) and a mismatch throws <see cref="ChecksumMismatchException"/> instead of returning the bytes;
 /// writes put the data first and the tag after it, with a journal record before both (see
 /// <see cref="IntegrityJournal"/>). Bytes outside the data area (superblock, bitmap) pass through. Tags are
-/// read from the sidecar per I/O, so memory does not grow with the member.
+/// read through a fixed number of cached tag pages (<see cref="TagPageCache"/>), so memory does not grow with the member.
 /// </summary>
 public sealed class IntegrityDevice : IBlockDevice
 {
@@ -22,6 +22,7 @@ public sealed class IntegrityDevice : IBlockDevice
     private readonly IBlockDevice _inner;
     private readonly SafeFileHandle _sidecar;
     private readonly IntegrityJournal _journal;
+    private readonly TagPageCache _tags;
     private readonly BlockRangeLock _ranges = new();
     private readonly ReaderWriterLockSlim _flushGate = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _headerGate = new();
@@ -38,6 +39,7 @@ public sealed class IntegrityDevice : IBlockDevice
         _failedBlocks = header.FailedBlocks;
         _failedBlocksSaved = header.FailedBlocks;
         _journal = new IntegrityJournal(header.JournalBytes);
+        _tags = new TagPageCache(sidecar, sidecarPath, header.TagsOffset, header.Blocks * header.TagBytes);
     }
 
     /// <summary>The sidecar file.</summary>
@@ -351,7 +353,7 @@ public sealed class IntegrityDevice : IBlockDevice
                         IntegrityJournal.Encode(record, _header.Generation, first, count, tags.Length);
                         RandomAccess.Write(_sidecar, record, IntegrityHeader.JournalOffset + position);
                         _inner.Write(at, source);
-                        RandomAccess.Write(_sidecar, tags[tagsLength..], TagOffset(first));
+                        _tags.Write(first * TagBytes, tags[tagsLength..]);
                         return;
                     }
                 }
@@ -462,7 +464,7 @@ public sealed class IntegrityDevice : IBlockDevice
                 }
 
                 BlockTags.Set(tag, 0, tagBytes, actual);
-                RandomAccess.Write(_sidecar, tag.AsSpan(0, tagBytes), TagOffset(firstBlock + i));
+                _tags.Write((firstBlock + i) * tagBytes, tag.AsSpan(0, tagBytes));
                 ReplayedBlocks++;
             }
         }
@@ -491,7 +493,7 @@ public sealed class IntegrityDevice : IBlockDevice
                 BlockTags.Set(tags, i, tagBytes, fromData ? Tag(data.AsSpan(i * BlockBytes, BlockBytes)) : zero);
             }
 
-            RandomAccess.Write(_sidecar, tags.AsSpan(0, count * tagBytes), TagOffset(first));
+            _tags.Write(first * tagBytes, tags.AsSpan(0, count * tagBytes));
         }
     }
 
@@ -514,25 +516,9 @@ public sealed class IntegrityDevice : IBlockDevice
         _header = header;
     }
 
-    private void ReadTags(long first, Span<byte> into)
-    {
-        long offset = TagOffset(first);
-        while (!into.IsEmpty)
-        {
-            int n = RandomAccess.Read(_sidecar, into, offset);
-            if (n == 0)
-            {
-                throw new IOException($"{SidecarPath}: tags end early at byte {offset}");
-            }
-
-            into = into[n..];
-            offset += n;
-        }
-    }
+    private void ReadTags(long first, Span<byte> into) => _tags.Read(first * TagBytes, into);
 
     private ulong Tag(ReadOnlySpan<byte> block) => BlockTags.Compute(_header.Algorithm, block);
-
-    private long TagOffset(long block) => _header.TagsOffset + (block * TagBytes);
 
     private long BlockOf(long deviceOffset) => (deviceOffset - _header.DataOffset) / BlockBytes;
 

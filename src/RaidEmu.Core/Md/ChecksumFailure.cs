@@ -10,4 +10,5 @@ namespace RaidEmu.Core.Md;
 /// <param name="LogicalOffset">Volume offset of the bytes the block holds; null for a parity block.</param>
 /// <param name="ParityOfStripe">The stripe whose parity the block holds; null for a data block.</param>
 /// <param name="StripeBytes">Volume bytes of one stripe (RAID 5), so a parity block covers [stripe × this, (stripe + 1) × this); 0 for RAID 1.</param>
-public readonly record struct ChecksumFailure(int Disk, long MemberOffset, int Length, long? LogicalOffset, long? ParityOfStripe, long StripeBytes);
+/// <param name="Repaired">False when no redundancy was left to rebuild the block from (another copy or another block of its stripe failed too): it stays rotten and reads of it fail with EIO.</param>
+public readonly record struct ChecksumFailure(int Disk, long MemberOffset, int Length, long? LogicalOffset, long? ParityOfStripe, long StripeBytes, bool Repaired = true);

@@ -251,7 +251,20 @@ internal sealed class MemberIo : IDisposable
     }
 
     /// <summary>A read error no member could make up for: the caller gets EIO.</summary>
-    public void NoteUncorrectable(Member member, long memberOffset, int length) => _array.NoteReadErrorUncorrectable(member, memberOffset, length);
+    public void NoteUncorrectable(Member member, long memberOffset, int length, IOException cause)
+    {
+        NoteUnrepaired(member, memberOffset, length, cause);
+        _array.NoteReadErrorUncorrectable(member, memberOffset, length);
+    }
+
+    /// <summary>A read error no redundancy was left to rebuild: a scrub names the blocks that failed their checksum as not repaired.</summary>
+    public void NoteUnrepaired(Member member, long memberOffset, int length, IOException cause)
+    {
+        if (cause is ChecksumMismatchException sums)
+        {
+            _array.NoteChecksumFailures(member, FailedBlocks(sums, memberOffset, length), repaired: false);
+        }
+    }
 
     /// <summary>Records blocks that no read of any member could serve (a rebuild meeting an unreadable sector).</summary>
     public void RecordLost(Member member, long memberOffset, int length, string why)

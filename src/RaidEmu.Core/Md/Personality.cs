@@ -102,7 +102,7 @@ internal abstract class Personality : IDisposable
                 {
                     foreach (var e in errors ?? [])
                     {
-                        Io.NoteUncorrectable(e.Member, e.Offset, e.Length);
+                        Io.NoteUncorrectable(e.Member, e.Offset, e.Length, (IOException)e.InnerException!);
                     }
 
                     throw;
@@ -133,6 +133,10 @@ internal abstract class Personality : IDisposable
             if (RebuildMemberRange(error.Member, start, good))
             {
                 Io.Repair(error.Member, start, good, (IOException)error.InnerException!);
+            }
+            else
+            {
+                Io.NoteUnrepaired(error.Member, start, good.Length, (IOException)error.InnerException!);
             }
         }
     }

@@ -10,7 +10,7 @@ public sealed partial class RaidArray
 
     private readonly Lock _checksumLogGate = new();
     private long _lostBytes;
-    private List<(Member Member, long Offset, int Length)>? _checksumLog;
+    private List<(Member Member, long Offset, int Length, bool Repaired)>? _checksumLog;
 
     /// <summary>
     /// Regions of the logical volume no member can serve any more, in volume bytes, sorted and merged: recorded
@@ -59,12 +59,15 @@ public sealed partial class RaidArray
         Note(EventTypes.ChecksumErrorCorrected, member, $"{Where(memberOffset, length)} failed its checksum and was rewritten from redundancy; {count} corrected so far");
     }
 
-    /// <summary>Member blocks that failed their checksum, kept while a scrub runs so it can say which.</summary>
-    internal void NoteChecksumFailures(Member member, IEnumerable<(long Offset, int Length)> blocks)
+    /// <summary>
+    /// Member blocks that failed their checksum, kept while a scrub runs so it can say which; <paramref name="repaired"/>
+    /// is false for blocks no redundancy was left to rebuild.
+    /// </summary>
+    internal void NoteChecksumFailures(Member member, IEnumerable<(long Offset, int Length)> blocks, bool repaired = true)
     {
         lock (_checksumLogGate)
         {
-            _checksumLog?.AddRange(blocks.Select(b => (member, b.Offset, b.Length)));
+            _checksumLog?.AddRange(blocks.Select(b => (member, b.Offset, b.Length, repaired)));
         }
     }
 
@@ -77,14 +80,19 @@ public sealed partial class RaidArray
         }
     }
 
-    /// <summary>Stops keeping failing blocks and returns them, each once, in member and offset order.</summary>
-    internal List<(Member Member, long Offset, int Length)> TakeChecksumLog()
+    /// <summary>
+    /// Stops keeping failing blocks and returns them, each once, in member and offset order; a block noted more than
+    /// once counts as repaired only if every note says so.
+    /// </summary>
+    internal List<(Member Member, long Offset, int Length, bool Repaired)> TakeChecksumLog()
     {
         lock (_checksumLogGate)
         {
             var log = _checksumLog ?? [];
             _checksumLog = null;
-            return [.. log.DistinctBy(b => (b.Member, b.Offset)).OrderBy(b => b.Member.DevNumber).ThenBy(b => b.Offset)];
+            return [.. log.GroupBy(b => (b.Member, b.Offset))
+                .Select(g => g.First() with { Repaired = g.All(b => b.Repaired) })
+                .OrderBy(b => b.Member.DevNumber).ThenBy(b => b.Offset)];
         }
     }
 

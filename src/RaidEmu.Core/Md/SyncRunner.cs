@@ -111,7 +111,7 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
             var kind = repair ? SyncKind.Repair : SyncKind.Check;
             long mismatches = 0;
-            List<(Member Member, long Offset, int Length)> failures;
+            List<(Member Member, long Offset, int Length, bool Repaired)> failures;
             array.StartChecksumLog();
             try
             {
@@ -133,7 +133,7 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 array.Note(EventTypes.ScrubCompleted, $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors");
             }
 
-            return new ScrubReport(mismatches, [.. failures.Select(f => personality.Locate(f.Member, f.Offset, f.Length))]);
+            return new ScrubReport(mismatches, [.. failures.Select(f => personality.Locate(f.Member, f.Offset, f.Length) with { Repaired = f.Repaired })]);
         }
     }
 
