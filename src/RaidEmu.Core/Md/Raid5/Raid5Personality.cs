@@ -15,7 +15,7 @@ internal sealed unsafe class Raid5Personality : Personality
     private readonly int _segment;
     private readonly Raid5Algorithm _algorithm;
 
-    /// <summary>Member transfers of a stripe write at most this wide run on the caller's thread (see <see cref="ReadForWrite"/>).</summary>
+    /// <summary>Member transfers of a stripe write at most this wide run on the caller's thread (see <see cref="TransferForWrite"/>).</summary>
     private const int InlineMemberBytes = 8 * MemberIo.BlockBytes;
 
     public Raid5Personality(MemberIo io)
@@ -408,7 +408,7 @@ internal sealed unsafe class Raid5Personality : Personality
             }
         }
 
-        ReadForWrite(transfers, count, width);
+        TransferForWrite(transfers, count, width, write: false);
 
         if (plan.Mode == StripeWriteMode.ReadModifyWrite)
         {
@@ -448,43 +448,44 @@ internal sealed unsafe class Raid5Personality : Personality
             transfers[count++] = new MemberTransfer(parityMember, memberBase + lo, Column(parity), width);
         }
 
-        WriteForWrite(transfers, count, width);
+        TransferForWrite(transfers, count, width, write: true);
 
         Io.ThrowIfFailed();
         return true;
     }
 
     /// <summary>
-    /// The member reads of a stripe write. Narrow ones run one after another on this thread: a few KiB from each
-    /// member cost less than handing them to another thread and waiting for it (on two cores, several times less),
-    /// and failures are handled in the order given either way.
+    /// The member reads (or writes) of a stripe write. Narrow ones run one after another on this thread: a few KiB
+    /// from each member cost less than handing them to another thread and waiting for it (on two cores, several
+    /// times less), and failures are handled in the order given either way.
     /// </summary>
-    private void ReadForWrite(MemberTransfer[] reads, int count, int width)
+    private void TransferForWrite(MemberTransfer[] transfers, int count, int width, bool write)
     {
         if (width > InlineMemberBytes)
         {
-            Io.ReadMembers(reads, count);
+            if (write)
+            {
+                Io.WriteMembers(transfers, count);
+            }
+            else
+            {
+                Io.ReadMembers(transfers, count);
+            }
+
             return;
         }
 
         for (int i = 0; i < count; i++)
         {
-            Io.ReadMember(reads[i].Member, reads[i].MemberOffset, reads[i].Span);
-        }
-    }
-
-    /// <summary>The member writes of a stripe write; narrow ones inline, as <see cref="ReadForWrite"/>.</summary>
-    private void WriteForWrite(MemberTransfer[] writes, int count, int width)
-    {
-        if (width > InlineMemberBytes)
-        {
-            Io.WriteMembers(writes, count);
-            return;
-        }
-
-        for (int i = 0; i < count; i++)
-        {
-            Io.WriteMember(writes[i].Member, writes[i].MemberOffset, writes[i].Span);
+            var t = transfers[i];
+            if (write)
+            {
+                Io.WriteMember(t.Member, t.MemberOffset, t.Span);
+            }
+            else
+            {
+                Io.ReadMember(t.Member, t.MemberOffset, t.Span);
+            }
         }
     }
 
