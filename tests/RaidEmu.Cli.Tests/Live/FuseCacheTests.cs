@@ -16,8 +16,26 @@ public sealed class FuseCacheTests
     [TestMethod]
     public void PowerCut_DropsTheCachedUnflushedBytes_AndReadsFailWhileDown()
     {
+        // A flush the test does not control (a safe-mode mark after a scheduling gap on a loaded machine) can
+        // make the drives keep the unflushed bytes; then the cache holds nothing stale and that attempt shows
+        // nothing, so it is tried again. Every attempt must read back what the array holds.
+        const int Attempts = 4;
+        for (int attempt = 1; attempt <= Attempts; attempt++)
+        {
+            if (CutWithCachedUnflushedBytes($"cut{attempt}"))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"in {Attempts} attempts the cut never dropped the unflushed bytes, so stale cached pages were never at stake");
+    }
+
+    /// <summary>One power cut with unflushed, cached bytes; true when the cut dropped them (the case that matters).</summary>
+    private static bool CutWithCachedUnflushedBytes(string name)
+    {
         using var tmp = new TempFolder();
-        var (array, mnt) = Create(tmp, "cut", "--level", "1", "--disks", "2");
+        var (array, mnt) = Create(tmp, name, "--level", "1", "--disks", "2");
 
         // Sparing: with the active supply failed the rail stays off until the spare is promoted.
         Cli.Run("psu", "setup", array, "--mode", "sparing", "--supplies", "2", "--capacity", "800").Ok();
@@ -61,8 +79,14 @@ public sealed class FuseCacheTests
         // The mirrors were torn apart by the cut; once resynced, any read of either returns the same bytes.
         Cli.Run("rebuild", array, "--wait").Ok();
         byte[] held = ReadThroughCommand(array, tmp);
-        CollectionAssert.AreEqual(Filled(0x11), held, "the cut should have dropped the unflushed bytes the drive caches held");
         CollectionAssert.AreEqual(held, ReadAt(image), "the mount must read what the array holds after the cut");
+        if (held.AsSpan().SequenceEqual(Filled(0x11)))
+        {
+            return true;
+        }
+
+        CollectionAssert.AreEqual(Filled(0x22), held, "after the cut the array holds neither the flushed nor the unflushed bytes");
+        return false;
     }
 
     [TestMethod]
