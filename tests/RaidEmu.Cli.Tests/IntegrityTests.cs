@@ -194,6 +194,7 @@ public sealed class IntegrityTests
         Cli.Run("fault", "add", array, "--disk", "2", "--kind", "corrupt", "--sectors", "144-151").Ok();
         string text = Cli.Run("check", array).Ok().Out;
         StringAssert.Contains(text, "disk 0: 1 block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): data at logical 270336 (member offset 73728)");
+        StringAssert.Contains(text, "disk 2: 1 block(s) failed their checksum and could not be repaired (no redundancy left; reads of them fail with EIO): parity of stripe 1 (member offset 73728; covers logical 196608-393215)");
     }
 
     [TestMethod]

@@ -656,8 +656,11 @@ internal sealed unsafe class Raid5Personality : Personality
             Io.ReadMember(member, offset, destination);
             return true;
         }
-        catch (MemberReadErrorException)
+        catch (MemberReadErrorException error)
         {
+            // This member's bytes were needed to rebuild another's, so they have no redundancy left either: a
+            // scrub names them as not repaired (the rotten parity beside rotten data in one stripe).
+            Io.NoteUnrepaired(member, offset, destination.Length, (IOException)error.InnerException!);
             return false;
         }
     }
