@@ -24,12 +24,30 @@ public static partial class ArrayFolder
     public static string EventLogPath(string folder) => Path.Combine(folder, EventLog.FileName);
 
     /// <summary>Member files in the folder, ordered by number.</summary>
-    public static IReadOnlyList<string> MemberFiles(string folder) =>
-        [.. Directory.EnumerateFiles(folder)
-            .Select(path => (Path: path, Number: MemberNumber(Path.GetFileName(path))))
-            .Where(f => f.Number >= 0)
-            .OrderBy(f => f.Number)
-            .Select(f => f.Path)];
+    public static IReadOnlyList<string> MemberFiles(string folder)
+    {
+        // A plain list and an insertion sort (a folder holds a handful of members): sorting (path, number) tuples
+        // with LINQ is compiled at run time in every command. Stable, as the sort it replaces.
+        var files = new List<string>();
+        foreach (string path in Directory.EnumerateFiles(folder))
+        {
+            int number = MemberNumber(Path.GetFileName(path));
+            if (number < 0)
+            {
+                continue;
+            }
+
+            int at = files.Count;
+            while (at > 0 && MemberNumber(Path.GetFileName(files[at - 1])) > number)
+            {
+                at--;
+            }
+
+            files.Insert(at, path);
+        }
+
+        return files;
+    }
 
     /// <summary>
     /// N of a member file name "diskN.img", or -1 for any other name. Parsed by hand rather than with a regular

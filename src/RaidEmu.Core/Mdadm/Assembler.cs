@@ -35,24 +35,26 @@ public static class Assembler
         }
 
         var leftOut = new List<LeftOutMember>(unopened ?? []);
-        var logs = new Dictionary<MemberSource, IReadOnlyList<(long Sector, long Count)>>();
-        var found = ReadSuperblocks(sources, leftOut, ownsDevices, logs);
+        var found = ReadSuperblocks(sources, leftOut, ownsDevices);
         CheckSameArray(found);
         RefuseUnsupportedFeatures(found);
 
-        var (referenceSource, reference) = found.MaxBy(f => f.Super.Events);
+        // Freshest first: the first is the reference, and a slot goes to its current member before any stale copy.
+        SortByEventsDescending(found);
+        var referenceSource = found[0].Source;
+        var reference = found[0].Super;
         var geometry = GeometryOf(reference);
         var members = new List<Member>();
         var slots = new Member?[geometry.RaidDisks];
-        foreach (var (source, super) in found.OrderByDescending(f => f.Super.Events))
+        foreach (var metadata in found)
         {
-            var member = PlaceMember(source, super, reference, slots, members);
-            member.LoadFromDisk(super, logs[source], Label(source));
+            var member = PlaceMember(metadata.Source, metadata.Super, reference, slots, members);
+            member.LoadFromDisk(metadata.Super, metadata.Log, Label(metadata.Source));
             members.Add(member);
         }
 
         bool dirty = reference.ResyncOffset != Superblock.Synced;
-        var takenBack = force && !inspect && slots.Count(m => m is { State: MemberState.InSync }) < geometry.MinInSync
+        var takenBack = force && !inspect && InSync(slots) < geometry.MinInSync
             ? ForcedAssembly.TakeBack(geometry, members, slots, reference)
             : [];
         string? problem = StartProblem(geometry, reference.SetName, slots, dirty, force, out bool failed);
@@ -63,7 +65,7 @@ public static class Assembler
 
         if (problem != null && leftOut.Count > 0)
         {
-            problem += $" (left out: {string.Join("; ", leftOut.Select(l => l.Reason))})";
+            problem += $" (left out: {Reasons(leftOut)})";
         }
 
         if (problem != null && !inspect)
@@ -123,21 +125,21 @@ public static class Assembler
     }
 
     /// <summary>
-    /// Reads every member's superblock and bad-block log into <paramref name="logs"/>. A member whose superblock or
-    /// log is missing, damaged or impossible for its file is left out with the reason, as md assembles without a
-    /// device it cannot load; only when none is readable does assembly fail.
+    /// Reads every member's superblock and bad-block log. A member whose superblock or log is missing, damaged or
+    /// impossible for its file is left out with the reason, as md assembles without a device it cannot load; only
+    /// when none is readable does assembly fail.
     /// </summary>
-    private static List<(MemberSource Source, Superblock Super)> ReadSuperblocks(
-        IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices, Dictionary<MemberSource, IReadOnlyList<(long Sector, long Count)>> logs)
+    private static List<MemberMetadata> ReadSuperblocks(IReadOnlyList<MemberSource> sources, List<LeftOutMember> leftOut, bool ownsDevices)
     {
-        var found = new List<(MemberSource Source, Superblock Super)>();
-        foreach (var source in sources)
+        // A list of a class, not of tuples: a framework collection of a value type is compiled at run time in every
+        // short command, where one of a reference type comes precompiled.
+        var found = new List<MemberMetadata>(sources.Count);
+        for (int i = 0; i < sources.Count; i++)
         {
+            var source = sources[i];
             try
             {
-                var (super, log) = ReadMetadata(source);
-                logs[source] = log;
-                found.Add((source, super));
+                found.Add(ReadMetadata(source));
             }
             catch (Exception ex) when (ex is MetadataException or IOException)
             {
@@ -151,7 +153,7 @@ public static class Assembler
 
         if (found.Count == 0)
         {
-            throw new MetadataException(string.Join("; ", leftOut.Select(l => l.Reason)));
+            throw new MetadataException(Reasons(leftOut));
         }
 
         return found;
@@ -163,10 +165,51 @@ public static class Assembler
     /// member left out for one bad read could let an older member carry the array, and writes acknowledged
     /// there would be lost when the newer one comes back.
     /// </summary>
-    private static (Superblock Super, IReadOnlyList<(long Sector, long Count)> Log) ReadMetadata(MemberSource source)
+    private static MemberMetadata ReadMetadata(MemberSource source)
     {
         var super = Retried(() => Superblock.Read(source.Device, Label(source)));
-        return (super, Retried(() => BadBlockLog.Read(source.Device, super, Label(source))));
+        return new MemberMetadata(source, super, Retried(() => BadBlockLog.Read(source.Device, super, Label(source))));
+    }
+
+    /// <summary>A stable insertion sort, freshest first (members are a handful); equal counts keep their order.</summary>
+    private static void SortByEventsDescending(List<MemberMetadata> found)
+    {
+        for (int i = 1; i < found.Count; i++)
+        {
+            var item = found[i];
+            int j = i - 1;
+            for (; j >= 0 && found[j].Super.Events < item.Super.Events; j--)
+            {
+                found[j + 1] = found[j];
+            }
+
+            found[j + 1] = item;
+        }
+    }
+
+    private static int InSync(Member?[] slots)
+    {
+        int count = 0;
+        foreach (var member in slots)
+        {
+            if (member is { State: MemberState.InSync })
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static string Reasons(List<LeftOutMember> leftOut)
+    {
+        var reasons = new string[leftOut.Count];
+        for (int i = 0; i < reasons.Length; i++)
+        {
+            reasons[i] = leftOut[i].Reason;
+        }
+
+        return string.Join("; ", reasons);
     }
 
     private static T Retried<T>(Func<T> read)
@@ -189,7 +232,7 @@ public static class Assembler
     /// <summary>Why the array may not start (null when it may); <paramref name="failed"/> tells too few members from a refusal.</summary>
     private static string? StartProblem(ArrayGeometry geometry, string name, Member?[] slots, bool dirty, bool force, out bool failed)
     {
-        int inSync = slots.Count(m => m is { State: MemberState.InSync });
+        int inSync = InSync(slots);
         failed = inSync < geometry.MinInSync;
         if (failed)
         {
@@ -206,7 +249,7 @@ public static class Assembler
 
     /// <summary>True for the write-hole case, which starts only by force.</summary>
     private static bool Forced(ArrayGeometry geometry, Member?[] slots, bool dirty) =>
-        geometry.Level == RaidLevel.Raid5 && dirty && slots.Count(m => m is { State: MemberState.InSync }) < geometry.RaidDisks;
+        geometry.Level == RaidLevel.Raid5 && dirty && InSync(slots) < geometry.RaidDisks;
 
     private static Member PlaceMember(MemberSource source, Superblock super, Superblock reference, Member?[] slots, List<Member> placed)
     {
@@ -263,22 +306,22 @@ public static class Assembler
     /// Refuses features RaidEmu does not implement: running with them would serve wrong bytes (a reshape moves data
     /// from its position on) or drop what they protect (a journal, a partial parity log).
     /// </summary>
-    private static void RefuseUnsupportedFeatures(List<(MemberSource Source, Superblock Super)> found)
+    private static void RefuseUnsupportedFeatures(List<MemberMetadata> found)
     {
-        foreach (var (source, super) in found)
+        foreach (var metadata in found)
         {
-            var names = FeatureBits.Unsupported(super.FeatureMap);
+            var names = FeatureBits.Unsupported(metadata.Super.FeatureMap);
             if (names.Count > 0)
             {
-                throw new ArrayRefusedException($"{Label(source)}: md feature not implemented by RaidEmu: {string.Join(", ", names)}; assemble this array with mdadm instead");
+                throw new ArrayRefusedException($"{Label(metadata.Source)}: md feature not implemented by RaidEmu: {string.Join(", ", names)}; assemble this array with mdadm instead");
             }
         }
     }
 
-    private static void CheckSameArray(List<(MemberSource Source, Superblock Super)> found)
+    private static void CheckSameArray(List<MemberMetadata> found)
     {
-        var majority = found.GroupBy(f => f.Super.SetUuid).OrderByDescending(g => g.Count()).First().First();
-        foreach (var (source, super) in found)
+        var majority = Majority(found);
+        foreach (var (source, super, _) in found)
         {
             if (super.SetUuid != majority.Super.SetUuid)
             {
@@ -295,6 +338,31 @@ public static class Assembler
         }
     }
 
+    /// <summary>
+    /// The first member of the array most members belong to; on a tie, of the array met first. Counted by hand:
+    /// grouping by a <see cref="Guid"/> key is compiled at run time in every command.
+    /// </summary>
+    private static MemberMetadata Majority(List<MemberMetadata> found)
+    {
+        var majority = found[0];
+        int most = 0;
+        for (int i = 0; i < found.Count; i++)
+        {
+            int count = 0;
+            foreach (var other in found)
+            {
+                count += other.Super.SetUuid == found[i].Super.SetUuid ? 1 : 0;
+            }
+
+            if (count > most)
+            {
+                (majority, most) = (found[i], count);
+            }
+        }
+
+        return majority;
+    }
+
     private static ArrayGeometry GeometryOf(Superblock super) => new(
         (RaidLevel)super.Level,
         super.RaidDisks,
@@ -304,4 +372,7 @@ public static class Assembler
         (long)super.DataOffset * 512);
 
     private static string Label(MemberSource source) => source.Path ?? "device";
+
+    /// <summary>A member's superblock and bad-block log as assembly read them.</summary>
+    private sealed record MemberMetadata(MemberSource Source, Superblock Super, IReadOnlyList<(long Sector, long Count)> Log);
 }
