@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 
 namespace RaidEmu.Core.Events;
@@ -24,7 +23,7 @@ public sealed partial class EventLog : IEventSink
     /// <inheritdoc />
     public void Append(ArrayEvent entry)
     {
-        byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry) + "\n");
+        byte[] line = ArrayEventJson.Line(entry);
         lock (_gate)
         {
             AppendLine(_path, line);
@@ -103,7 +102,7 @@ public sealed partial class EventLog : IEventSink
 
             try
             {
-                var entry = JsonSerializer.Deserialize<ArrayEvent>(line);
+                var entry = ArrayEventJson.Parse(line);
                 if (entry != null)
                 {
                     events.Add(entry);

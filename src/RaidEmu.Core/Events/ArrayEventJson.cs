@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace RaidEmu.Core.Events;
+
+/// <summary>
+/// One <see cref="ArrayEvent"/> as one JSON line, written and read by hand. The reflection serializer builds its
+/// metadata for the record at run time (property accessors emitted, generics over <see cref="Guid"/>,
+/// <see cref="DateTimeOffset"/> and <see cref="ulong"/> compiled): about 280 methods in every short command that
+/// logs or reads an event. The text is the serializer's own: same names, order, escaping and formats.
+/// </summary>
+internal static class ArrayEventJson
+{
+    /// <summary>The line for <paramref name="entry"/>, with its newline, in UTF-8.</summary>
+    public static byte[] Line(ArrayEvent entry)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("time", entry.Time);
+            writer.WriteString("array", entry.Array);
+            writer.WriteString("type", entry.Type);
+            if (entry.Member is int member)
+            {
+                writer.WriteNumber("member", member);
+            }
+            else
+            {
+                writer.WriteNull("member");
+            }
+
+            writer.WriteString("details", entry.Details);
+            writer.WriteNumber("events", entry.Events);
+            WriteUnlessNull(writer, "supply", entry.Supply);
+            WriteUnlessNull(writer, "redfish", entry.Redfish);
+            WriteUnlessNull(writer, "ipmi", entry.Ipmi);
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The event on <paramref name="line"/>; null for a JSON null. As the serializer reads it: names match exactly,
+    /// unknown names are skipped, a missing one takes its default, the last of a repeated one wins.
+    /// </summary>
+    /// <exception cref="JsonException">The line is not JSON, or a value has the wrong kind (a torn line, say).</exception>
+    public static ArrayEvent? Parse(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("an event is a JSON object");
+        }
+
+        DateTimeOffset time = default;
+        Guid array = default;
+        string? type = null, details = null, supply = null, redfish = null, ipmi = null;
+        int? member = null;
+        ulong events = 0;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "time":
+                    time = value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var t) ? t : throw Wrong(property.Name);
+                    break;
+                case "array":
+                    array = value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var g) ? g : throw Wrong(property.Name);
+                    break;
+                case "type":
+                    type = Text(value, property.Name);
+                    break;
+                case "member":
+                    member = value.ValueKind == JsonValueKind.Null ? null
+                        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int m) ? m : throw Wrong(property.Name);
+                    break;
+                case "details":
+                    details = Text(value, property.Name);
+                    break;
+                case "events":
+                    events = value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out ulong e) ? e : throw Wrong(property.Name);
+                    break;
+                case "supply":
+                    supply = Text(value, property.Name);
+                    break;
+                case "redfish":
+                    redfish = Text(value, property.Name);
+                    break;
+                case "ipmi":
+                    ipmi = Text(value, property.Name);
+                    break;
+            }
+        }
+
+        return new ArrayEvent(time, array, type!, member, details, events) { Supply = supply, Redfish = redfish, Ipmi = ipmi };
+    }
+
+    private static void WriteUnlessNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value != null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static string? Text(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => throw Wrong(name),
+    };
+
+    private static JsonException Wrong(string name) => new($"the event's \"{name}\" has a value of the wrong kind");
+}
