@@ -62,10 +62,19 @@ internal static partial class StatusCommand
                 m.Integrity == null ? null : m.CorrectedChecksumErrors));
         }
 
-        var held = array.Members.Where(m => m.State is MemberState.InSync or MemberState.Rebuilding).Select(m => m.Slot).ToHashSet();
+        // A flag per slot, not a set of ints: a framework set over a value type is compiled at run time in every status.
+        var held = new bool[g.RaidDisks];
+        foreach (var m in array.Members)
+        {
+            if (m.State is MemberState.InSync or MemberState.Rebuilding && m.Slot >= 0 && m.Slot < held.Length)
+            {
+                held[m.Slot] = true;
+            }
+        }
+
         for (int slot = 0; slot < g.RaidDisks; slot++)
         {
-            if (!held.Contains(slot))
+            if (!held[slot])
             {
                 members.Add(new MemberReport(null, null, slot, "missing", null));
             }
@@ -97,7 +106,7 @@ internal static partial class StatusCommand
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))
                 : null,
-            [.. array.Unrecoverable.Select(r => new RegionReport(r.Offset, r.Length))],
+            Regions(array.Unrecoverable),
             array.Members.Select(m => m.Integrity).FirstOrDefault(i => i != null) is { } integrity ? BlockTags.Name(integrity.Algorithm) : null);
     }
 
@@ -202,7 +211,8 @@ internal static partial class StatusCommand
     private static void PrintErrors(StatusReport r)
     {
         var output = CommandContext.Current.Out;
-        var members = r.Members.Where(m => m.Disk != null).OrderBy(m => m.Disk).ToList();
+        // Keyed by int, not int?: an ordering by a nullable key is compiled at run time in every status.
+        var members = r.Members.Where(m => m.Disk != null).OrderBy(m => m.Disk!.Value).ToList();
         if (members.Any(m => m.CorrectedReadErrors > 0 || m.BadBlocks?.Count > 0 || m.Faults?.Count > 0))
         {
             output.WriteLine();
@@ -237,4 +247,16 @@ internal static partial class StatusCommand
     // A failed array has nothing left to rebuild from: rebuild would only fail again.
     private static string NextStep(StatusReport r) =>
         r.State == "failed" ? "; the array has failed, so it cannot complete" : "; run 'raidemu rebuild' to complete it";
+
+    // A loop: Select over the ByteRange struct is compiled at run time in every status.
+    private static List<RegionReport> Regions(IReadOnlyList<ByteRange> regions)
+    {
+        var reports = new List<RegionReport>(regions.Count);
+        for (int i = 0; i < regions.Count; i++)
+        {
+            reports.Add(new RegionReport(regions[i].Offset, regions[i].Length));
+        }
+
+        return reports;
+    }
 }

@@ -78,7 +78,7 @@ internal static class SyncCommands
     {
         using var handle = CommandContext.Current.Arrays.Open(folder, repair ? "repair" : "check");
         // JSON output is for programs: a progress bar would land in front of the document.
-        var before = handle.Array.Members.ToDictionary(m => m.DevNumber, m => m.CorrectedChecksumErrors);
+        var before = CorrectedChecksumErrors(handle.Array.Members);
         var report = ScrubWithReport(handle.Array, repair, showProgress: !json);
         long mismatches = report.Mismatches;
 
@@ -88,7 +88,7 @@ internal static class SyncCommands
             .Select(m => new
             {
                 disk = m.DevNumber,
-                correctedChecksumErrors = m.CorrectedChecksumErrors - before.GetValueOrDefault(m.DevNumber),
+                correctedChecksumErrors = m.CorrectedChecksumErrors - (before.TryGetValue(m, out int counted) ? counted : 0),
                 blocks = report.ChecksumFailures.Where(f => f.Disk == m.DevNumber).ToList(),
             })
             .ToList();
@@ -117,5 +117,20 @@ internal static class SyncCommands
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Each member's count of reads that failed their checksum, keyed by the member object (its device number does not
+    /// change during a scrub): a dictionary over int keys was compiled at run time in every check.
+    /// </summary>
+    private static Dictionary<Member, int> CorrectedChecksumErrors(IReadOnlyList<Member> members)
+    {
+        var counts = new Dictionary<Member, int>(members.Count);
+        foreach (var member in members)
+        {
+            counts[member] = member.CorrectedChecksumErrors;
+        }
+
+        return counts;
     }
 }

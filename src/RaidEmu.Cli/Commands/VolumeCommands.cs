@@ -19,7 +19,7 @@ internal static class VolumeCommands
         using var input = InputSource.Open(o.Input, limit);
         using var handle = CommandContext.Current.Arrays.Open(o.Array, "write");
         long size = handle.Array.Length;
-        CheckRange(offset, input.Length ?? 0, size, "input", $"{input.Name} ({input.Length} bytes)");
+        CheckRange(offset, input.Length ?? 0, size, "input", $"{input.Name} ({input.Length ?? 0} bytes)");
         long room = size - offset;
         long written = Copy(input.Stream, input.Length ?? room, "write", (position, block) => handle.Array.Write(offset + position, block.Span), BlockBytesFor(handle.Array));
         handle.Array.Flush();

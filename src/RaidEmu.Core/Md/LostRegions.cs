@@ -10,6 +10,13 @@ internal static class LostRegions
 {
     public static IReadOnlyList<ByteRange> Compute(ArrayGeometry geometry, Member?[] slots)
     {
+        // Without a recorded bad block, only missing members make data unavailable, and that many fail the array.
+        // Checked first, so that the common case compiles none of the generics over tuples below at run time.
+        if (!AnyBadBlocks(slots))
+        {
+            return [];
+        }
+
         long component = geometry.ComponentBytes;
         var runs = new List<(long Start, long End)>[slots.Length];
         bool anyBad = false;
@@ -106,5 +113,18 @@ internal static class LostRegions
         }
 
         return merged;
+    }
+
+    private static bool AnyBadBlocks(Member?[] slots)
+    {
+        foreach (var member in slots)
+        {
+            if (member != null && !member.BadBlocks.IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -129,7 +129,12 @@ public sealed class Member
         OnDisk = super;
         try
         {
-            BadBlocks.Load(runs.Select(r => new BadBlock(r.Sector, r.Count)));
+            // Most members have no log: skipping the empty load keeps its generics over value types from being
+            // compiled at run time in every command.
+            if (runs.Count > 0 || !BadBlocks.IsEmpty)
+            {
+                BadBlocks.Load(runs.Select(r => new BadBlock(r.Sector, r.Count)));
+            }
         }
         catch (InvalidDataException ex)
         {

@@ -10,7 +10,7 @@ public sealed partial class RaidArray
 
     private readonly Lock _checksumLogGate = new();
     private long _lostBytes;
-    private List<(Member Member, long Offset, int Length, bool Repaired)>? _checksumLog;
+    private List<NotedChecksumFailure>? _checksumLog;
 
     /// <summary>
     /// Regions of the logical volume no member can serve any more, in volume bytes, sorted and merged: recorded
@@ -67,7 +67,15 @@ public sealed partial class RaidArray
     {
         lock (_checksumLogGate)
         {
-            _checksumLog?.AddRange(blocks.Select(b => (member, b.Offset, b.Length, repaired)));
+            if (_checksumLog == null)
+            {
+                return;
+            }
+
+            foreach (var (offset, length) in blocks)
+            {
+                _checksumLog.Add(new NotedChecksumFailure(member, offset, length, repaired));
+            }
         }
     }
 
@@ -84,12 +92,18 @@ public sealed partial class RaidArray
     /// Stops keeping failing blocks and returns them, each once, in member and offset order; a block noted more than
     /// once counts as repaired only if every note says so.
     /// </summary>
-    internal List<(Member Member, long Offset, int Length, bool Repaired)> TakeChecksumLog()
+    internal List<NotedChecksumFailure> TakeChecksumLog()
     {
         lock (_checksumLogGate)
         {
             var log = _checksumLog ?? [];
             _checksumLog = null;
+            if (log.Count == 0)
+            {
+                // The common case, without the grouping's generics over tuple keys (compiled at run time).
+                return log;
+            }
+
             return [.. log.GroupBy(b => (b.Member, b.Offset))
                 .Select(g => g.First() with { Repaired = g.All(b => b.Repaired) })
                 .OrderBy(b => b.Member.DevNumber).ThenBy(b => b.Offset)];

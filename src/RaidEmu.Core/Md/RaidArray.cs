@@ -48,7 +48,7 @@ public sealed partial class RaidArray : IBlockDevice
         _events = start.Events;
         _syncedUpTo = start.SyncedUpTo;
         _announceRecovery = start.AnnounceRecovery;
-        SectorSize = _table.All.Aggregate(512, (size, m) => Math.Max(size, m.Device.SectorSize));
+        SectorSize = LargestSectorSize(_table.All);
         _superblocks = new SuperblockWriter(identity, geometry, host.Clock);
         _io = new MemberIo(this);
         _personality = personality(_io);
@@ -104,7 +104,22 @@ public sealed partial class RaidArray : IBlockDevice
         {
             lock (_stateGate)
             {
-                return [.. _table.All.OrderBy(m => m.DevNumber)];
+                // Device numbers are distinct; an insertion sort of a handful of members needs no LINQ sorter,
+                // whose int helpers are compiled at run time in every command.
+                var all = _table.All;
+                var sorted = new List<Member>(all.Count);
+                foreach (var member in all)
+                {
+                    int at = sorted.Count;
+                    while (at > 0 && sorted[at - 1].DevNumber > member.DevNumber)
+                    {
+                        at--;
+                    }
+
+                    sorted.Insert(at, member);
+                }
+
+                return sorted;
             }
         }
     }
@@ -455,5 +470,17 @@ public sealed partial class RaidArray : IBlockDevice
         }
 
         return full;
+    }
+
+    /// <summary>The array's sector: the largest of its members' and 512 (a loop, as this runs in every short command).</summary>
+    private static int LargestSectorSize(IEnumerable<Member> members)
+    {
+        int size = 512;
+        foreach (var member in members)
+        {
+            size = Math.Max(size, member.Device.SectorSize);
+        }
+
+        return size;
     }
 }

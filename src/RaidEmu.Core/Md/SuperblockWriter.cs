@@ -69,10 +69,20 @@ internal sealed class SuperblockWriter(ArrayIdentity identity, ArrayGeometry geo
 
     private ushort[] RoleTable(IReadOnlyList<Member> members)
     {
-        int count = Math.Max(geometry.RaidDisks, members.Count == 0 ? 0 : members.Max(m => m.DevNumber) + 1);
+        // Loops rather than Max and Array.Fill: their instantiations over int and ushort are compiled at run time
+        // in every command that writes superblocks.
+        int count = geometry.RaidDisks;
+        foreach (var member in members)
+        {
+            count = Math.Max(count, member.DevNumber + 1);
+        }
+
         var roles = new ushort[count];
         // md marks every device number not in the array 0xffff; only members known faulty get 0xfffe.
-        Array.Fill(roles, DeviceRole.Spare);
+        for (int i = 0; i < roles.Length; i++)
+        {
+            roles[i] = DeviceRole.Spare;
+        }
         foreach (var member in members)
         {
             roles[member.DevNumber] = member.State switch

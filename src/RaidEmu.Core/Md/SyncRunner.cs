@@ -111,7 +111,7 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
             var kind = repair ? SyncKind.Repair : SyncKind.Check;
             long mismatches = 0;
-            List<(Member Member, long Offset, int Length, bool Repaired)> failures;
+            List<NotedChecksumFailure> failures;
             array.StartChecksumLog();
             try
             {
@@ -133,7 +133,13 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
                 array.Note(EventTypes.ScrubCompleted, $"{(repair ? "repair" : "check")}: {mismatches} mismatched sectors");
             }
 
-            return new ScrubReport(mismatches, [.. failures.Select(f => personality.Locate(f.Member, f.Offset, f.Length) with { Repaired = f.Repaired })]);
+            var located = new ChecksumFailure[failures.Count];
+            for (int i = 0; i < located.Length; i++)
+            {
+                located[i] = personality.Locate(failures[i].Member, failures[i].Offset, failures[i].Length) with { Repaired = failures[i].Repaired };
+            }
+
+            return new ScrubReport(mismatches, located);
         }
     }
 

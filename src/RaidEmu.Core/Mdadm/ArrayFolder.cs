@@ -180,7 +180,7 @@ public static partial class ArrayFolder
                     continue;
                 }
 
-                var (disk, dataOffset) = MemberLayers.Probe(device, file);
+                int disk = MemberLayers.Probe(device, file, out long dataOffset);
                 var member = layers.Wrap(device, disk, dataOffset);
                 try
                 {

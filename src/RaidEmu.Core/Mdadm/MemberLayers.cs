@@ -42,19 +42,23 @@ internal sealed class MemberLayers(FaultSet faults, TimingProfile? timing, Devic
     }
 
     /// <summary>
-    /// A member file's disk number and where its data area starts, from its own superblock. A file without one
-    /// (assembly will leave it out) gets N of its name and a data area beyond its end, so only whole-disk faults apply to it.
+    /// A member file's disk number and (in <paramref name="dataOffset"/>) where its data area starts, from its own
+    /// superblock. A file without one (assembly will leave it out) gets N of its name and a data area beyond its
+    /// end, so only whole-disk faults apply to it. An out parameter, not a tuple: a tuple of value types is
+    /// compiled at run time in every command.
     /// </summary>
-    public static (int Disk, long DataOffset) Probe(IBlockDevice device, string file)
+    public static int Probe(IBlockDevice device, string file, out long dataOffset)
     {
         try
         {
             var superblock = Superblock.Read(device, file);
-            return (superblock.DevNumber, (long)superblock.DataOffset * 512);
+            dataOffset = (long)superblock.DataOffset * 512;
+            return superblock.DevNumber;
         }
         catch (Exception ex) when (ex is MetadataException or IOException)
         {
-            return (ArrayFolder.MemberNumber(Path.GetFileName(file)), long.MaxValue / 4);
+            dataOffset = long.MaxValue / 4;
+            return ArrayFolder.MemberNumber(Path.GetFileName(file));
         }
     }
 }

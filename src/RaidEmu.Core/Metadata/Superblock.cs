@@ -176,7 +176,7 @@ public sealed class Superblock
     public Superblock Copy()
     {
         var copy = (Superblock)MemberwiseClone();
-        copy.Roles = [.. Roles];
+        copy.Roles = (ushort[])Roles.Clone();
         return copy;
     }
 
