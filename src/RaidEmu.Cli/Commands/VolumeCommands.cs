@@ -21,7 +21,8 @@ internal static class VolumeCommands
         long size = handle.Array.Length;
         CheckRange(offset, input.Length ?? 0, size, "input", $"{input.Name} ({input.Length ?? 0} bytes)");
         long room = size - offset;
-        long written = Copy(input.Stream, input.Length ?? room, "write", (position, block) => handle.Array.Write(offset + position, block.Span), BlockBytesFor(handle.Array));
+        long total = input.Length ?? room;
+        long written = Copy(input.Stream, total, "write", (position, block) => handle.Array.Write(offset + position, block.Span), Buffered(BlockBytesFor(handle.Array), total));
         handle.Array.Flush();
 
         // A pipe of unknown length that still has bytes once the volume is full ran past its end.
@@ -49,11 +50,12 @@ internal static class VolumeCommands
 
     /// <summary>
     /// Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, with progress. The
-    /// next block is read from the array while the last one is consumed (two blocks of memory in all).
+    /// next block is read from the array while the last one is consumed (two blocks of memory in all); the last block,
+    /// which nothing is left to overlap with, is consumed on this thread.
     /// </summary>
     public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume)
     {
-        int blockBytes = BlockBytesFor(volume);
+        int blockBytes = Buffered(BlockBytesFor(volume), length);
         byte[][] buffers = [new byte[blockBytes], new byte[blockBytes]];
         long done = 0;
         ProgressView.Run("read", length, progress =>
@@ -67,7 +69,16 @@ internal static class VolumeCommands
                     int n = (int)Math.Min(buffer.Length, length - done);
                     volume.Read(offset + done, buffer.AsSpan(0, n));
                     consuming.GetAwaiter().GetResult();
-                    consuming = Task.Run(() => consume(buffer.AsSpan(0, n)));
+                    if (done + n < length)
+                    {
+                        consuming = Task.Run(() => consume(buffer.AsSpan(0, n)));
+                    }
+                    else
+                    {
+                        // A short read is one block: handing it to the thread pool would only start the pool's threads.
+                        consume(buffer.AsSpan(0, n));
+                    }
+
                     done += n;
                     progress?.Report(new SyncProgress(SyncKind.Check, done, length));
                 }
@@ -93,7 +104,9 @@ internal static class VolumeCommands
         ProgressView.Run(title, length, progress =>
         {
             int current = 0;
-            var reading = ReadAhead(input, buffers[current], length - done);
+
+            // The first block has nothing to overlap with: read here, so a short copy never starts the thread pool.
+            var reading = Task.FromResult(ReadBlock(input, buffers[current].AsSpan(0, (int)Math.Min(buffers[current].Length, length - done))));
             try
             {
                 int n;
@@ -121,6 +134,12 @@ internal static class VolumeCommands
         long stripe = volume is RaidArray { Geometry: { Level: RaidLevel.Raid5 } g } ? (long)g.ChunkBytes * (g.RaidDisks - 1) : 1024 * 1024;
         return (int)Math.Min(MaxBlockBytes, stripe * Math.Max(1, TargetBlockBytes / stripe));
     }
+
+    /// <summary>
+    /// Buffers no bigger than the copy: a 4 KiB read or write needs no two 4 MiB blocks, whose zeroing and page faults
+    /// were a noticeable part of such a short command. The blocks copied stay the same.
+    /// </summary>
+    private static int Buffered(int blockBytes, long length) => (int)Math.Max(0, Math.Min(blockBytes, length));
 
     private static Task<int> ReadAhead(Stream input, byte[] buffer, long left) =>
         Task.Run(() => ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, left))));
