@@ -10,6 +10,9 @@ namespace RaidEmu.Core.Events;
 /// </summary>
 internal static class ArrayEventJson
 {
+    // The text fields, in the order the record's constructor and initializers take them.
+    private static readonly string[] s_texts = ["type", "details", "supply", "redfish", "ipmi"];
+
     /// <summary>The line for <paramref name="entry"/>, with its newline, in UTF-8.</summary>
     public static byte[] Line(ArrayEvent entry)
     {
@@ -62,46 +65,44 @@ internal static class ArrayEventJson
 
         DateTimeOffset time = default;
         Guid array = default;
-        string? type = null, details = null, supply = null, redfish = null, ipmi = null;
         int? member = null;
         ulong events = 0;
+        var texts = new string?[s_texts.Length];
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
-            switch (property.Name)
+            string name = property.Name;
+            int text = Array.IndexOf(s_texts, name);
+            if (text >= 0)
+            {
+                texts[text] = value.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => value.GetString(),
+                    _ => throw Wrong(name),
+                };
+                continue;
+            }
+
+            switch (name)
             {
                 case "time":
-                    time = value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var t) ? t : throw Wrong(property.Name);
+                    time = value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var t) ? t : throw Wrong(name);
                     break;
                 case "array":
-                    array = value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var g) ? g : throw Wrong(property.Name);
-                    break;
-                case "type":
-                    type = Text(value, property.Name);
+                    array = value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var g) ? g : throw Wrong(name);
                     break;
                 case "member":
                     member = value.ValueKind == JsonValueKind.Null ? null
-                        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int m) ? m : throw Wrong(property.Name);
-                    break;
-                case "details":
-                    details = Text(value, property.Name);
+                        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int m) ? m : throw Wrong(name);
                     break;
                 case "events":
-                    events = value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out ulong e) ? e : throw Wrong(property.Name);
-                    break;
-                case "supply":
-                    supply = Text(value, property.Name);
-                    break;
-                case "redfish":
-                    redfish = Text(value, property.Name);
-                    break;
-                case "ipmi":
-                    ipmi = Text(value, property.Name);
+                    events = value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out ulong e) ? e : throw Wrong(name);
                     break;
             }
         }
 
-        return new ArrayEvent(time, array, type!, member, details, events) { Supply = supply, Redfish = redfish, Ipmi = ipmi };
+        return new ArrayEvent(time, array, texts[0]!, member, texts[1], events) { Supply = texts[2], Redfish = texts[3], Ipmi = texts[4] };
     }
 
     private static void WriteUnlessNull(Utf8JsonWriter writer, string name, string? value)
@@ -111,13 +112,6 @@ internal static class ArrayEventJson
             writer.WriteString(name, value);
         }
     }
-
-    private static string? Text(JsonElement value, string name) => value.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.String => value.GetString(),
-        _ => throw Wrong(name),
-    };
 
     private static JsonException Wrong(string name) => new($"the event's \"{name}\" has a value of the wrong kind");
 }
