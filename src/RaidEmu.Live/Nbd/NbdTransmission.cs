@@ -86,6 +86,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                 await _abort.CancelAsync().ConfigureAwait(false);
             }
 
+            // Replies not sent when the connection broke or power was lost: their buffer goes back to the
+            // shared budget, or every such connection would take one from every other for good.
+            if (_batch is { } unsent)
+            {
+                _batch = null;
+                NbdBuffers.Return(unsent);
+            }
+
             for (int i = 0; i < MaxInFlight; i++)
             {
                 await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);

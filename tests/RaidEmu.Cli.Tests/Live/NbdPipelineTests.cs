@@ -187,6 +187,38 @@ public sealed class NbdPipelineTests
         }
     }
 
+    /// <summary>
+    /// Connections that break in the middle of a write the receiving loop serves itself, far more of them than
+    /// the server has buffers: each gives its buffer back, so a client afterwards is still served.
+    /// </summary>
+    [TestMethod]
+    public void ConnectionsBrokenMidWrite_GiveTheirBuffersBack()
+    {
+        using var tmp = new TempFolder();
+        string array = Raid5(tmp, "broken");
+        using var server = Server.Serve(array);
+        var block = new byte[4096];
+        for (int c = 0; c < 200; c++)
+        {
+            using var client = RawNbd.Open(server.Port);
+
+            // Quick writes first, so the connection serves small requests in its receiving loop.
+            for (int i = 0; i < 20; i++)
+            {
+                block[0] = (byte)i;
+                client.Write(i * 4096L, block);
+            }
+
+            var torn = RawNbd.Message(RawNbd.CmdWrite, 99, 0, 4096, block, 0);
+            client.Send(torn.AsSpan(0, 28 + 100));
+        }
+
+        using var check = RawNbd.Open(server.Port);
+        var read = Task.Run(() => check.Read(0, 20 * 4096));
+        Assert.IsTrue(read.Wait(TimeSpan.FromSeconds(30)), "a read after the broken connections got no buffer");
+        Assert.AreEqual((byte)19, read.Result[19 * 4096]);
+    }
+
     [TestMethod]
     public void DisconnectOrGarbage_WithRequestsInFlight_AnswersThemBeforeClosing()
     {
