@@ -5,6 +5,7 @@ using RaidEmu.Cli.Options;
 using RaidEmu.Cli.Output;
 using RaidEmu.Core;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Devices.Timing;
 using RaidEmu.Core.Mdadm;
 using RaidEmu.Live.Control;
 using RaidEmu.Live.Hosting;
@@ -24,7 +25,7 @@ internal static class ServeCommand
         var endPoint = ParseEndPoint(o);
         OfflineArrays.RequireFolder(o.Array);
         return o.Foreground
-            ? Host(o.Array, "serve", o.ReadOnly, (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly), commands)
+            ? Host(o.Array, "serve", o.ReadOnly, (volume, name) => NbdFrontend.Start(volume, name, endPoint, o.ReadOnly, File.Exists(TimingProfile.PathIn(o.Array))), commands)
             : StartInBackground(o.Array);
     }
 

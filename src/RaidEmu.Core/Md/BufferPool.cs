@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using RaidEmu.Core.Parity;
 
 namespace RaidEmu.Core.Md;
@@ -7,34 +6,56 @@ namespace RaidEmu.Core.Md;
 /// Aligned scratch buffers of one size, reused across stripe operations. Only a few are kept, so memory
 /// stays bounded by the number of concurrent operations, never by the array's size.
 /// </summary>
+/// <remarks>
+/// A plain stack under a lock: every RAID 5 write and degraded read rents one, and the concurrent bag this
+/// was before counted its buffers on each return by freezing every thread's list (a visible share of a
+/// random-write profile).
+/// </remarks>
 internal sealed class BufferPool : IDisposable
 {
     private const int Kept = 8;
-    private readonly ConcurrentBag<AlignedBuffer> _free = [];
+    private readonly Stack<AlignedBuffer> _free = new(Kept);
+    private readonly Lock _gate = new();
 
     public BufferPool(int bufferBytes) => BufferBytes = bufferBytes;
 
     public int BufferBytes { get; }
 
-    public AlignedBuffer Rent() => _free.TryTake(out var buffer) ? buffer : new AlignedBuffer(BufferBytes);
+    public AlignedBuffer Rent()
+    {
+        lock (_gate)
+        {
+            if (_free.TryPop(out var buffer))
+            {
+                return buffer;
+            }
+        }
+
+        return new AlignedBuffer(BufferBytes);
+    }
 
     public void Return(AlignedBuffer buffer)
     {
-        if (_free.Count < Kept)
+        lock (_gate)
         {
-            _free.Add(buffer);
+            if (_free.Count < Kept)
+            {
+                _free.Push(buffer);
+                return;
+            }
         }
-        else
-        {
-            ((IDisposable)buffer).Dispose();
-        }
+
+        ((IDisposable)buffer).Dispose();
     }
 
     public void Dispose()
     {
-        while (_free.TryTake(out var buffer))
+        lock (_gate)
         {
-            ((IDisposable)buffer).Dispose();
+            while (_free.TryPop(out var buffer))
+            {
+                ((IDisposable)buffer).Dispose();
+            }
         }
     }
 }

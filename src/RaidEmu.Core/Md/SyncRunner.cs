@@ -115,12 +115,7 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
             array.StartChecksumLog();
             try
             {
-                for (long unit = 0; unit < personality.Units; unit++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    mismatches += personality.SyncUnit(unit, kind);
-                    progress?.Report(new SyncProgress(kind, UnitEnd(unit), array.Geometry.ComponentBytes));
-                }
+                mismatches = ScrubUnits(kind, progress, cancellationToken);
             }
             finally
             {
@@ -141,6 +136,61 @@ internal sealed class SyncRunner(RaidArray array, Personality personality, TimeP
 
             return new ScrubReport(mismatches, located);
         }
+    }
+
+    /// <summary>
+    /// Every unit scrubbed by two threads taking the next unit in turn: reading the members (a copy out of the
+    /// page cache) and comparing parity each keep one core busy, so on two cores a check takes about half as
+    /// long. Each unit is done under its own stripe lock, as with one thread; the first error stops both.
+    /// </summary>
+    private long ScrubUnits(SyncKind kind, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        long next = -1;
+        long done = 0;
+        long mismatches = 0;
+        Exception? failed = null;
+
+        void Work(bool reports)
+        {
+            try
+            {
+                while (Volatile.Read(ref failed) == null)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    long unit = Interlocked.Increment(ref next);
+                    if (unit >= personality.Units)
+                    {
+                        return;
+                    }
+
+                    Interlocked.Add(ref mismatches, personality.SyncUnit(unit, kind));
+                    long finished = Interlocked.Increment(ref done);
+                    if (reports)
+                    {
+                        progress?.Report(new SyncProgress(kind, UnitEnd(finished - 1), array.Geometry.ComponentBytes));
+                    }
+                }
+            }
+#pragma warning disable CA1031 // The first failure of either thread is rethrown below, as it was raised.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.CompareExchange(ref failed, ex, null);
+            }
+        }
+
+        var second = Environment.ProcessorCount > 1 && personality.Units > 1
+            ? Task.Factory.StartNew(() => Work(reports: false), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : Task.CompletedTask;
+        Work(reports: true);
+        second.Wait(CancellationToken.None);
+        if (failed != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        }
+
+        progress?.Report(new SyncProgress(kind, array.Geometry.ComponentBytes, array.Geometry.ComponentBytes));
+        return mismatches;
     }
 
     private void RunRecovery(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)

@@ -11,12 +11,15 @@ public sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
     /// <inheritdoc/>
     public string Ready => $"as NBD export '{exportName}' on {Describe(server.EndPoint)}";
 
-    /// <summary>Listens on <paramref name="endPoint"/>; a port or path in use is an I/O error naming it.</summary>
-    public static NbdFrontend Start(IBlockDevice volume, string name, EndPoint endPoint, bool readOnly)
+    /// <summary>
+    /// Listens on <paramref name="endPoint"/>; a port or path in use is an I/O error naming it. <paramref name="timedDisks"/>:
+    /// the array's members follow a disk timing profile.
+    /// </summary>
+    public static NbdFrontend Start(IBlockDevice volume, string name, EndPoint endPoint, bool readOnly, bool timedDisks = false)
     {
         try
         {
-            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly), name);
+            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly, timedDisks), name);
         }
         catch (SocketException ex)
         {

@@ -3,8 +3,11 @@ using static RaidEmu.Live.Nbd.NbdProtocol;
 
 namespace RaidEmu.Live.Nbd;
 
-/// <summary>What the server exports: the device, the name clients ask for, and whether it takes writes.</summary>
-internal sealed record NbdExport(IBlockDevice Device, string Name, bool ReadOnly)
+/// <summary>
+/// What the server exports: the device, the name clients ask for, whether it takes writes, and whether its
+/// members follow a disk timing model (requests then always overlap, as they would on such disks).
+/// </summary>
+internal sealed record NbdExport(IBlockDevice Device, string Name, bool ReadOnly, bool TimedDisks = false)
 {
     /// <summary>
     /// The transmission flags announced in the handshake: what the transmission phase supports. A read-only

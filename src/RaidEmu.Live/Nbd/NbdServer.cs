@@ -31,11 +31,14 @@ public sealed class NbdServer : IAsyncDisposable
     /// <summary>Where the server listens.</summary>
     public EndPoint EndPoint => _accept!.EndPoint;
 
-    /// <summary>Binds and starts serving; port 0 picks a free port.</summary>
-    public static NbdServer Start(IBlockDevice device, string exportName, EndPoint endPoint, bool readOnly = false)
+    /// <summary>
+    /// Binds and starts serving; port 0 picks a free port. <paramref name="timedDisks"/>: the members follow a disk
+    /// timing model, whose queue depth clients must see, so every request runs on the thread pool however fast.
+    /// </summary>
+    public static NbdServer Start(IBlockDevice device, string exportName, EndPoint endPoint, bool readOnly = false, bool timedDisks = false)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
-        var server = new NbdServer(new NbdExport(device, exportName, readOnly));
+        var server = new NbdServer(new NbdExport(device, exportName, readOnly, timedDisks));
         server._accept = AcceptLoop.Start(endPoint, server.ServeAsync, dropClients: true, drainLimit: Timeout.InfiniteTimeSpan, MaxConnections);
         return server;
     }

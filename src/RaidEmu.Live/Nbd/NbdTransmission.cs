@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using RaidEmu.Core.Devices;
 using static RaidEmu.Live.Nbd.NbdProtocol;
 
@@ -15,6 +16,14 @@ namespace RaidEmu.Live.Nbd;
 /// server would drop it. Payloads move through the shared budget of <see cref="NbdBuffers"/>, so memory
 /// stays bounded whatever clients send; a write larger than one buffer is received and written piece by
 /// piece by the receiving loop itself.
+/// <para>
+/// While the device answers quickly (members in the page cache), a small read or write is served by the
+/// receiving loop itself and its reply joins a batch, sent in one socket write once no further request is
+/// already received: handing each request to another thread and answering it alone cost more than the
+/// request did. A device slower than <see cref="InlineTicks"/> on average (real disks, a slow fault) gets its
+/// requests run side by side on the thread pool again, measured on every request either way; so does an array
+/// with a disk timing profile, whatever its speed, so that clients see the queue depth of the disks it models.
+/// </para>
 /// </summary>
 internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDisposable
 {
@@ -22,6 +31,12 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     public const int MaxInFlight = 16;
 
     private const int HeaderRoom = NbdBuffers.HeaderRoom;
+
+    /// <summary>Reads and writes up to this size may be served by the receiving loop.</summary>
+    private const int InlineBytes = 64 * 1024;
+
+    /// <summary>Average device time per request below which the receiving loop serves small requests itself.</summary>
+    private static readonly long InlineTicks = Stopwatch.Frequency / 10_000;
 
     /// <summary>The data a WRITE_ZEROES writes: never written into.</summary>
     private static readonly byte[] s_zeroes = new byte[NbdBuffers.Size];
@@ -32,6 +47,15 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
     private readonly Stack<NbdRequest> _idle = new(MaxInFlight);
     private readonly CancellationTokenSource _abort = new();
+    private readonly NbdReceiver _receiver = new(stream);
+
+    // Replies of requests the receiving loop served, not sent yet; the buffer comes from the shared budget
+    // and goes back after each send, so an idle connection holds none.
+    private byte[]? _batch;
+    private int _batched;
+
+    // Average device time of recent reads and writes (ticks); starts slow, so a connection begins on the pool.
+    private long _averageTicks = 2 * InlineTicks;
 
     private IBlockDevice Device => export.Device;
 
@@ -50,12 +74,24 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         try
         {
             finish = await ReceiveAsync(_abort.Token).ConfigureAwait(false);
+            if (finish)
+            {
+                await SendBatchAsync(_abort.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
             if (!finish)
             {
                 await _abort.CancelAsync().ConfigureAwait(false);
+            }
+
+            // Replies not sent when the connection broke or power was lost: their buffer goes back to the
+            // shared budget, or every such connection would take one from every other for good.
+            if (_batch is { } unsent)
+            {
+                _batch = null;
+                NbdBuffers.Return(unsent);
             }
 
             for (int i = 0; i < MaxInFlight; i++)
@@ -71,7 +107,13 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         int cycle = PowerCycle;
         while (true)
         {
-            await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
+            // Nothing more has arrived: answer what was served before waiting for the client.
+            if (_receiver.Buffered < _header.Length)
+            {
+                await SendBatchAsync(ct).ConfigureAwait(false);
+            }
+
+            await _receiver.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
 
             // The export lost power since this client connected: drop it, as a rebooted server would.
             if (PowerCycle != cycle)
@@ -103,7 +145,11 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                 case CmdWrite when refused != 0 || length > NbdBuffers.Size:
                     await WriteInPiecesAsync(flags, cookie, offset, length, refused, ct).ConfigureAwait(false);
                     break;
+                case CmdRead or CmdWrite when length <= InlineBytes && !export.TimedDisks && Volatile.Read(ref _averageTicks) < InlineTicks:
+                    await ServeHereAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
+                    break;
                 case CmdRead or CmdWrite or CmdFlush:
+                    await SendBatchAsync(ct).ConfigureAwait(false);
                     await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes when refused == 0:
@@ -141,7 +187,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                 request.Buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
                 if (type == CmdWrite)
                 {
-                    await stream.ReadExactlyAsync(request.Buffer.AsMemory(HeaderRoom, (int)length), ct).ConfigureAwait(false);
+                    await _receiver.ReadExactlyAsync(request.Buffer.AsMemory(HeaderRoom, (int)length), ct).ConfigureAwait(false);
                 }
             }
         }
@@ -179,6 +225,68 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         finally
         {
             Finished(request);
+        }
+    }
+
+    /// <summary>
+    /// Serves a small read or write in the receiving loop: the payload is received into the batch buffer
+    /// after the replies already there, and the reply (with a read's data) takes its place.
+    /// </summary>
+    private async Task ServeHereAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct)
+    {
+        int payload = (int)length;
+        if (_batch != null && _batched + HeaderRoom + payload > _batch.Length)
+        {
+            await SendBatchAsync(ct).ConfigureAwait(false);
+        }
+
+        // A payload still on its way: the client may wait for replies before sending the rest, so send them first.
+        if (type == CmdWrite && _receiver.Buffered < payload)
+        {
+            await SendBatchAsync(ct).ConfigureAwait(false);
+        }
+
+        _batch ??= await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
+        var data = _batch.AsMemory(_batched + HeaderRoom, payload);
+        if (type == CmdWrite)
+        {
+            await _receiver.ReadExactlyAsync(data, ct).ConfigureAwait(false);
+        }
+
+        uint error = type == CmdRead ? Attempt(offset, data.Span) : Perform(type, flags, offset, data.Span);
+        WriteReply(_batch.AsSpan(_batched), cookie, error);
+        _batched += HeaderRoom + (type == CmdRead && error == 0 ? payload : 0);
+    }
+
+    /// <summary>Sends the replies batched so far in one socket write and gives the buffer back.</summary>
+    private async Task SendBatchAsync(CancellationToken ct)
+    {
+        if (_batch is not { } batch)
+        {
+            return;
+        }
+
+        int used = _batched;
+        _batch = null;
+        _batched = 0;
+        try
+        {
+            if (used > 0)
+            {
+                await _send.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await stream.WriteAsync(batch.AsMemory(0, used), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _send.Release();
+                }
+            }
+        }
+        finally
+        {
+            NbdBuffers.Return(batch);
         }
     }
 
@@ -245,7 +353,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             for (long done = 0; done < length;)
             {
                 int n = (int)Math.Min(NbdBuffers.Size, length - done);
-                await stream.ReadExactlyAsync(buffer.AsMemory(HeaderRoom, n), ct).ConfigureAwait(false);
+                await _receiver.ReadExactlyAsync(buffer.AsMemory(HeaderRoom, n), ct).ConfigureAwait(false);
                 if (error == 0)
                 {
                     error = Attempt(CmdWrite, offset + (ulong)done, buffer.AsSpan(HeaderRoom, n));
@@ -268,15 +376,18 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     }
 
     /// <summary>The device work of a WRITE, WRITE_ZEROES or FLUSH (with FUA: flushed before the reply); the NBD error.</summary>
-    private uint Perform(NbdRequest request)
+    private uint Perform(NbdRequest request) =>
+        Perform(request.Type, request.Flags, request.Offset, request.Type == CmdWrite ? request.Buffer.AsSpan(HeaderRoom, (int)request.Length) : default, request.Length);
+
+    private uint Perform(ushort type, ushort flags, ulong offset, ReadOnlySpan<byte> data, uint length = 0)
     {
-        uint error = request.Type switch
+        uint error = type switch
         {
-            CmdWrite => Attempt(CmdWrite, request.Offset, request.Buffer.AsSpan(HeaderRoom, (int)request.Length)),
-            CmdWriteZeroes => WriteZeroes(request.Offset, request.Length),
+            CmdWrite => Attempt(CmdWrite, offset, data),
+            CmdWriteZeroes => WriteZeroes(offset, length),
             _ => 0,
         };
-        return error == 0 && (request.Type == CmdFlush || (request.Flags & CmdFlagFua) != 0) ? Attempt(CmdFlush, 0, default) : error;
+        return error == 0 && (type == CmdFlush || (flags & CmdFlagFua) != 0) ? Attempt(CmdFlush, 0, default) : error;
     }
 
     private uint WriteZeroes(ulong offset, uint length)
@@ -300,7 +411,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     {
         try
         {
+            long started = Stopwatch.GetTimestamp();
             Device.Read((long)offset, into);
+            Measured(started);
             return 0;
         }
         catch (Exception ex) when (ErrorOf(ex) != 0)
@@ -320,7 +433,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             }
             else
             {
+                long started = Stopwatch.GetTimestamp();
                 Device.Write((long)offset, data);
+                Measured(started);
             }
 
             return 0;
@@ -344,13 +459,21 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         _ => 0,
     };
 
+    // A running average over about the last eight requests; racing updates from pool threads only blur it.
+    private void Measured(long started)
+    {
+        long took = Stopwatch.GetTimestamp() - started;
+        long average = Volatile.Read(ref _averageTicks);
+        Volatile.Write(ref _averageTicks, average + ((took - average) / 8));
+    }
+
     private bool InRange(ulong offset, uint length) => offset <= (ulong)Device.Length && length <= (ulong)Device.Length - offset;
 
-    private static void WriteReply(byte[] head, ulong cookie, uint error)
+    private static void WriteReply(Span<byte> head, ulong cookie, uint error)
     {
         BinaryPrimitives.WriteUInt32BigEndian(head, SimpleReplyMagic);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(4), error);
-        BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(8), cookie);
+        BinaryPrimitives.WriteUInt32BigEndian(head[4..], error);
+        BinaryPrimitives.WriteUInt64BigEndian(head[8..], cookie);
     }
 
     /// <summary>A reply without data, built in <paramref name="head"/> (only its first 16 bytes are sent).</summary>

@@ -145,7 +145,11 @@ internal sealed class RawNbd : IDisposable
     }
 
     /// <summary>Sends a request with a cookie of the caller's choosing, header and payload in one write.</summary>
-    public void SendRequest(ushort type, ulong cookie, ulong offset, uint length, byte[]? payload, ushort flags)
+    public void SendRequest(ushort type, ulong cookie, ulong offset, uint length, byte[]? payload, ushort flags) =>
+        Send(Message(type, cookie, offset, length, payload, flags));
+
+    /// <summary>A request's bytes, header and payload, to be sent together with others.</summary>
+    public static byte[] Message(ushort type, ulong cookie, ulong offset, uint length, byte[]? payload, ushort flags)
     {
         var message = new byte[28 + (payload?.Length ?? 0)];
         BinaryPrimitives.WriteUInt32BigEndian(message, 0x25609513);
@@ -155,7 +159,7 @@ internal sealed class RawNbd : IDisposable
         BinaryPrimitives.WriteUInt64BigEndian(message.AsSpan(16), offset);
         BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(24), length);
         payload?.CopyTo(message, 28);
-        Send(message);
+        return message;
     }
 
     public void Write(long offset, byte[] data, bool fua = false)
