@@ -23,6 +23,8 @@ namespace RaidEmu.Live.Nbd;
 /// request did. A device slower than <see cref="InlineTicks"/> on average (real disks, a slow fault) gets its
 /// requests run side by side on the thread pool again, measured on every request either way; so does an array
 /// with a disk timing profile, whatever its speed, so that clients see the queue depth of the disks it models.
+/// A write with FUA waits for a flush and always goes to the pool. The batch is sent before anything that may
+/// wait (the socket, the buffer budget, a free slot), so no reply waits on another client or on the client itself.
 /// </para>
 /// </summary>
 internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDisposable
@@ -143,9 +145,11 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                     // Larger than any client may send: the payload cannot be trusted to be a payload.
                     return true;
                 case CmdWrite when refused != 0 || length > NbdBuffers.Size:
+                    // Its payload may take long to arrive, and its own buffer may have to wait for the budget.
+                    await SendBatchAsync(ct).ConfigureAwait(false);
                     await WriteInPiecesAsync(flags, cookie, offset, length, refused, ct).ConfigureAwait(false);
                     break;
-                case CmdRead or CmdWrite when length <= InlineBytes && !export.TimedDisks && Volatile.Read(ref _averageTicks) < InlineTicks:
+                case CmdRead or CmdWrite when length <= InlineBytes && (flags & CmdFlagFua) == 0 && !export.TimedDisks && Volatile.Read(ref _averageTicks) < InlineTicks:
                     await ServeHereAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdRead or CmdWrite or CmdFlush:
@@ -153,6 +157,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                     await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes when refused == 0:
+                    await SendBatchAsync(ct).ConfigureAwait(false);
                     await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes:
@@ -412,8 +417,15 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         try
         {
             long started = Stopwatch.GetTimestamp();
-            Device.Read((long)offset, into);
-            Measured(started);
+            try
+            {
+                Device.Read((long)offset, into);
+            }
+            finally
+            {
+                Measured(started);
+            }
+
             return 0;
         }
         catch (Exception ex) when (ErrorOf(ex) != 0)
@@ -434,8 +446,15 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             else
             {
                 long started = Stopwatch.GetTimestamp();
-                Device.Write((long)offset, data);
-                Measured(started);
+                try
+                {
+                    Device.Write((long)offset, data);
+                }
+                finally
+                {
+                    // A device that fails slowly is slow: its requests go back to overlapping on the pool.
+                    Measured(started);
+                }
             }
 
             return 0;

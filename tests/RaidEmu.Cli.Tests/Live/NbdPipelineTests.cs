@@ -146,26 +146,23 @@ public sealed class NbdPipelineTests
 
         using (var client = RawNbd.Open(server.Port))
         {
-            var writes = new MemoryStream();
-            for (int i = 0; i < extents.Count; i++)
+            // One request per extent, cookies 1..N, then the closing request; all in one buffer.
+            byte[] Burst(ushort type, ushort last, ulong lastCookie)
             {
-                var (offset, data) = extents[i];
-                writes.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)offset, (uint)data.Length, data, 0));
+                var burst = new MemoryStream();
+                for (int i = 0; i < extents.Count; i++)
+                {
+                    var (offset, data) = extents[i];
+                    burst.Write(RawNbd.Message(type, (ulong)i + 1, (ulong)offset, (uint)data.Length, type == RawNbd.CmdWrite ? data : null, 0));
+                }
+
+                burst.Write(RawNbd.Message(last, lastCookie, 0, 0, null, 0));
+                return burst.ToArray();
             }
 
-            writes.Write(RawNbd.Message(RawNbd.CmdFlush, 10_000, 0, 0, null, 0));
-            client.Send(writes.ToArray());
+            client.Send(Burst(RawNbd.CmdWrite, RawNbd.CmdFlush, 10_000));
             ExpectReplies(client, extents.Count + 1);
-
-            var reads = new MemoryStream();
-            for (int i = 0; i < extents.Count; i++)
-            {
-                var (offset, data) = extents[i];
-                reads.Write(RawNbd.Message(RawNbd.CmdRead, (ulong)i + 1, (ulong)offset, (uint)data.Length, null, 0));
-            }
-
-            reads.Write(RawNbd.Message(RawNbd.CmdDisconnect, 0, 0, 0, null, 0));
-            client.Send(reads.ToArray());
+            client.Send(Burst(RawNbd.CmdRead, RawNbd.CmdDisconnect, 0));
             var answered = new HashSet<ulong>();
             for (int n = 0; n < extents.Count; n++)
             {
