@@ -3,11 +3,11 @@ using RaidEmu.Tests.Shared;
 namespace RaidEmu.Cli.Tests.Live;
 
 /// <summary>
-/// Review of the receiving loop's reply batch: a reply the loop has already produced must not wait on
+/// The receiving loop's reply batch: a reply the loop has already produced must not wait on
 /// anything but the socket, or a client (or every client) waits on itself.
 /// </summary>
 [TestClass]
-public sealed class NbdBatchReviewTests
+public sealed class NbdReplyBatchTests
 {
     private const int Big = 512 * 1024;
 
