@@ -76,7 +76,7 @@ internal sealed class OfflineArrays : IArrayAccess
     private static ArrayHandle Held(string folder, Func<ArrayLock> take, Func<RaidArray> open)
     {
         RequireFolder(folder);
-        if (PowerFolder.Read(folder) is { Rail: RailState.Off })
+        if (PowerFolder.ReadRail(folder) == RailState.Off)
         {
             throw LiveHost.NoPower(folder);
         }

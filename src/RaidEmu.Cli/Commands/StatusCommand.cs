@@ -101,7 +101,7 @@ internal static partial class StatusCommand
             resync,
             LastCheck(folder),
             array.StartProblem ?? (array.BackgroundError is { } error ? $"background recovery stopped: {error.Message}" : null),
-            (PowerFolder.Read(folder)?.Rail ?? RailState.Good).ToString(),
+            (PowerFolder.ReadRail(folder) ?? RailState.Good).ToString(),
             [.. array.LeftOut.Select(l => new LeftOutReport(Path.GetFileName(l.Path), l.Reason))],
             array.BitmapChunkBytes is { } chunk
                 ? new BitmapReport(chunk, array.BitmapDirtyChunks ?? 0, (g.ComponentBytes + chunk - 1) / chunk, array.BitmapEventsCleared ?? 0, LastSaving(folder))

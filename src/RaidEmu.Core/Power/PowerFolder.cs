@@ -40,6 +40,39 @@ public static class PowerFolder
     }
 
     /// <summary>
+    /// Only the saved rail state, or null without a saved state: what every offline verb checks before it opens the
+    /// array. Read from the parsed document rather than by deserializing the whole snapshot, whose reflection-built
+    /// metadata compiled hundreds of methods and cost a short verb on a once-served array about 100 ms. A file this
+    /// cannot read goes through <see cref="Read"/>, so errors and defaults are the same.
+    /// </summary>
+    public static RailState? ReadRail(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("rail", out var rail)
+                && rail.ValueKind == JsonValueKind.String
+                && Enum.TryParse<RailState>(rail.GetString(), ignoreCase: true, out var state)
+                && Enum.IsDefined(state))
+            {
+                return state;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return Read(folder)?.Rail;
+    }
+
+    /// <summary>
     /// The subsystem for <paramref name="array"/>, from the saved state (or the default), logging to the array's
     /// event log; on the system clock it is paced in real time, as a real array lives through its power events.
     /// </summary>
