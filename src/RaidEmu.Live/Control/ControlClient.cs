@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace RaidEmu.Live.Control;
 
@@ -23,13 +22,12 @@ public static class ControlClient
         }
 
         using var stream = new NetworkStream(socket, ownsSocket: false);
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request) + "\n");
-        stream.Write(bytes);
+        stream.Write(ControlJson.Line(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         string? line = reader.ReadLine();
         return line == null
             ? throw new IOException($"the process serving {folder} closed the control socket without answering")
-            : JsonSerializer.Deserialize<ControlResponse>(line);
+            : ControlJson.Response(line, folder);
     }
 
     private static Socket? Connect(string folder)
