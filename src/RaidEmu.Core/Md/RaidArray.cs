@@ -104,21 +104,8 @@ public sealed partial class RaidArray : IBlockDevice
         {
             lock (_stateGate)
             {
-                // Device numbers are distinct; an insertion sort of a handful of members needs no LINQ sorter,
-                // whose int helpers are compiled at run time in every command.
-                var all = _table.All;
-                var sorted = new List<Member>(all.Count);
-                foreach (var member in all)
-                {
-                    int at = sorted.Count;
-                    while (at > 0 && sorted[at - 1].DevNumber > member.DevNumber)
-                    {
-                        at--;
-                    }
-
-                    sorted.Insert(at, member);
-                }
-
+                var sorted = new List<Member>(_table.All);
+                StableSort.InPlace(sorted, (a, b) => a.DevNumber.CompareTo(b.DevNumber));
                 return sorted;
             }
         }

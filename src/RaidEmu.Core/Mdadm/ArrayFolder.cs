@@ -26,26 +26,17 @@ public static partial class ArrayFolder
     /// <summary>Member files in the folder, ordered by number.</summary>
     public static IReadOnlyList<string> MemberFiles(string folder)
     {
-        // A plain list and an insertion sort (a folder holds a handful of members): sorting (path, number) tuples
-        // with LINQ is compiled at run time in every command. Stable, as the sort it replaces.
+        // A plain list, not (path, number) tuples, whose LINQ sort is compiled at run time in every command.
         var files = new List<string>();
         foreach (string path in Directory.EnumerateFiles(folder))
         {
-            int number = MemberNumber(Path.GetFileName(path));
-            if (number < 0)
+            if (MemberNumber(Path.GetFileName(path)) >= 0)
             {
-                continue;
+                files.Add(path);
             }
-
-            int at = files.Count;
-            while (at > 0 && MemberNumber(Path.GetFileName(files[at - 1])) > number)
-            {
-                at--;
-            }
-
-            files.Insert(at, path);
         }
 
+        StableSort.InPlace(files, (a, b) => MemberNumber(Path.GetFileName(a)).CompareTo(MemberNumber(Path.GetFileName(b))));
         return files;
     }
 

@@ -40,7 +40,7 @@ public static class Assembler
         RefuseUnsupportedFeatures(found);
 
         // Freshest first: the first is the reference, and a slot goes to its current member before any stale copy.
-        SortByEventsDescending(found);
+        StableSort.InPlace(found, (a, b) => b.Super.Events.CompareTo(a.Super.Events));
         var referenceSource = found[0].Source;
         var reference = found[0].Super;
         var geometry = GeometryOf(reference);
@@ -169,22 +169,6 @@ public static class Assembler
     {
         var super = Retried(() => Superblock.Read(source.Device, Label(source)));
         return new MemberMetadata(source, super, Retried(() => BadBlockLog.Read(source.Device, super, Label(source))));
-    }
-
-    /// <summary>A stable insertion sort, freshest first (members are a handful); equal counts keep their order.</summary>
-    private static void SortByEventsDescending(List<MemberMetadata> found)
-    {
-        for (int i = 1; i < found.Count; i++)
-        {
-            var item = found[i];
-            int j = i - 1;
-            for (; j >= 0 && found[j].Super.Events < item.Super.Events; j--)
-            {
-                found[j + 1] = found[j];
-            }
-
-            found[j + 1] = item;
-        }
     }
 
     private static int InSync(Member?[] slots)
