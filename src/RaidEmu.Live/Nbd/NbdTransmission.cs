@@ -278,15 +278,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         {
             if (used > 0)
             {
-                await _send.WaitAsync(ct).ConfigureAwait(false);
-                try
-                {
-                    await stream.WriteAsync(batch.AsMemory(0, used), ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _send.Release();
-                }
+                await SendAsync(batch.AsMemory(0, used), ct).ConfigureAwait(false);
             }
         }
         finally
@@ -496,13 +488,19 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     }
 
     /// <summary>A reply without data, built in <paramref name="head"/> (only its first 16 bytes are sent).</summary>
-    private async Task ReplyAsync(byte[] head, ulong cookie, uint error, CancellationToken ct)
+    private Task ReplyAsync(byte[] head, ulong cookie, uint error, CancellationToken ct)
     {
         WriteReply(head, cookie, error);
+        return SendAsync(head.AsMemory(0, HeaderRoom), ct);
+    }
+
+    /// <summary>One socket write under the send lock, so replies never interleave.</summary>
+    private async Task SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
         await _send.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await stream.WriteAsync(head.AsMemory(0, HeaderRoom), ct).ConfigureAwait(false);
+            await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
         }
         finally
         {
