@@ -106,7 +106,7 @@ internal static class VolumeCommands
             int current = 0;
 
             // The first block has nothing to overlap with: read here, so a short copy never starts the thread pool.
-            var reading = Task.FromResult(ReadBlock(input, buffers[current].AsSpan(0, (int)Math.Min(buffers[current].Length, length - done))));
+            var reading = Task.FromResult(ReadInto(input, buffers[current], length - done));
             try
             {
                 int n;
@@ -141,8 +141,9 @@ internal static class VolumeCommands
     /// </summary>
     private static int Buffered(int blockBytes, long length) => (int)Math.Max(0, Math.Min(blockBytes, length));
 
-    private static Task<int> ReadAhead(Stream input, byte[] buffer, long left) =>
-        Task.Run(() => ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, left))));
+    private static Task<int> ReadAhead(Stream input, byte[] buffer, long left) => Task.Run(() => ReadInto(input, buffer, left));
+
+    private static int ReadInto(Stream input, byte[] buffer, long left) => ReadBlock(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, left)));
 
     // A block still in flight when the copy stops on an error is waited for (it uses the stream and the buffers), and its own error dropped: the first one is the one to report.
     private static void Finish(Task task)

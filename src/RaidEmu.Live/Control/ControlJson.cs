@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace RaidEmu.Live.Control;
@@ -13,7 +12,7 @@ internal static class ControlJson
     /// <summary>The request as one line, as JsonSerializer writes <see cref="ControlRequest"/> with default options.</summary>
     public static byte[] Line(ControlRequest request)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -28,9 +27,8 @@ internal static class ControlJson
             json.WriteEndObject();
         }
 
-        buffer.GetSpan(1)[0] = (byte)'\n';
-        buffer.Advance(1);
-        return buffer.WrittenSpan.ToArray();
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
     }
 
     /// <summary>The response in <paramref name="line"/>; an answer that is not one is an I/O error naming the folder.</summary>
