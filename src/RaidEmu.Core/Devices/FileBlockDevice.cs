@@ -8,7 +8,14 @@ namespace RaidEmu.Core.Devices;
 /// </summary>
 public sealed class FileBlockDevice : IBlockDevice
 {
+    private const int WriteBehindBytes = 8 << 20;
+
     private readonly SafeFileHandle _handle;
+    private readonly Lock _runGate = new();
+
+    // The sequential run of writes whose write-out has not been started yet: [_runStart, _runEnd).
+    private long _runStart = -1;
+    private long _runEnd = -1;
 
     private FileBlockDevice(string path, SafeFileHandle handle, long length, int sectorSize)
     {
@@ -94,6 +101,38 @@ public sealed class FileBlockDevice : IBlockDevice
         {
             throw OutOfSpace(ex);
         }
+
+        WriteBehind(offset, source.Length);
+    }
+
+    /// <summary>
+    /// Starts the host's write-out of a run of sequential writes once it reaches <see cref="WriteBehindBytes"/>,
+    /// without waiting for it. The host otherwise writes nothing back until its dirty memory passes a share of
+    /// RAM, so a whole `write` or rebuild waits at its final flush for the disk to take every byte; started
+    /// early, the disk works while the copy goes on. Writes that do not continue the run (random writes)
+    /// start nothing: many small write-outs would cost the disk more than it saves.
+    /// </summary>
+    private void WriteBehind(long offset, int length)
+    {
+        long from, to;
+        lock (_runGate)
+        {
+            if (offset != _runEnd)
+            {
+                _runStart = offset;
+            }
+
+            _runEnd = offset + length;
+            if (_runEnd - _runStart < WriteBehindBytes)
+            {
+                return;
+            }
+
+            (from, to) = (_runStart, _runEnd);
+            _runStart = _runEnd;
+        }
+
+        HostFile.StartWriteBack(_handle, from, to - from);
     }
 
     /// <summary>

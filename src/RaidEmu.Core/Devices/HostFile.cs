@@ -19,6 +19,7 @@ public static partial class HostFile
     private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
     private const int LockExclusive = 2;
+    private const uint SyncFileRangeWrite = 2;
     private const int LockNonBlocking = 4;
     private const int LockUnlock = 8;
 
@@ -49,20 +50,11 @@ public static partial class HostFile
     {
         ArgumentNullException.ThrowIfNull(handle);
         Span<byte> buffer = stackalloc byte[StatxBytes];
-        bool added = false;
-        try
+        using (var fd = new Descriptor(handle))
         {
-            handle.DangerousAddRef(ref added);
-            if (StatX((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+            if (StatX(fd.Value, "", AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
             {
                 throw new IOException($"fstat failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
             }
         }
 
@@ -84,26 +76,14 @@ public static partial class HostFile
         }
 
         using var owned = handle;
-        bool added = false;
-        try
+        using var fd = new Descriptor(handle);
+        if (Flock(fd.Value, LockExclusive | LockNonBlocking) == 0)
         {
-            handle.DangerousAddRef(ref added);
-            int fd = (int)handle.DangerousGetHandle();
-            if (Flock(fd, LockExclusive | LockNonBlocking) == 0)
-            {
-                _ = Flock(fd, LockUnlock);
-                return false;
-            }
+            _ = Flock(fd.Value, LockUnlock);
+            return false;
+        }
 
-            return Marshal.GetLastPInvokeError() == Ewouldblock;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        return Marshal.GetLastPInvokeError() == Ewouldblock;
     }
 
     /// <summary>
@@ -157,8 +137,47 @@ public static partial class HostFile
             kind);
     }
 
+    /// <summary>The file descriptor of a handle, kept from being closed and reused until disposed.</summary>
+    private ref struct Descriptor
+    {
+        private readonly SafeFileHandle _handle;
+        private bool _added;
+
+        public Descriptor(SafeFileHandle handle)
+        {
+            _handle = handle;
+            handle.DangerousAddRef(ref _added);
+            Value = (int)handle.DangerousGetHandle();
+        }
+
+        public int Value { get; }
+
+        public void Dispose()
+        {
+            if (_added)
+            {
+                _handle.DangerousRelease();
+                _added = false;
+            }
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int StatX(int dirFd, string path, int flags, uint mask, ref byte buffer);
+
+    /// <summary>
+    /// Asks the host to start writing [offset, offset+length) of the file to its disk and returns without
+    /// waiting (sync_file_range with SYNC_FILE_RANGE_WRITE). Only a hint: where the file system cannot, nothing
+    /// changes, and the flush that follows still makes the bytes durable.
+    /// </summary>
+    internal static void StartWriteBack(SafeFileHandle handle, long offset, long length)
+    {
+        using var fd = new Descriptor(handle);
+        _ = SyncFileRange(fd.Value, offset, length, SyncFileRangeWrite);
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(int fd, long offset, long length, uint flags);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);
