@@ -58,6 +58,8 @@ rows_file="$work/rows.tsv"
 
 # shellcheck source=compare/common.sh
 source "$here/common.sh"
+# shellcheck source=compare/array.sh
+source "$here/array.sh"
 # shellcheck source=compare/cli.sh
 source "$here/cli.sh"
 # shellcheck source=compare/live.sh
@@ -80,14 +82,7 @@ for tool in nbdkit nbdcopy nbdinfo fio fusermount3 sha256sum; do
   command -v "$tool" > /dev/null || die "$tool is missing: apt-get install nbdkit libnbd-bin fio fuse3"
 done
 
-if [ -n "$published" ]; then
-  raidemu="$published/raidemu"
-else
-  note "publishing the CLI (Release)"
-  dotnet publish "$root/src/RaidEmu.Cli" -c Release -r linux-x64 --self-contained false -o "$work/publish" > "$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; die "dotnet publish failed"; }
-  raidemu="$work/publish/raidemu"
-fi
-[ -x "$raidemu" ] || die "no raidemu at $raidemu"
+use_raidemu
 
 # Runs the function of one or more rows in a subshell; a failure marks its rows FAILED and the run goes on.
 run_rows() { # function ids...
@@ -160,23 +155,7 @@ any_array=0
 for id in "${array_rows[@]}"; do wanted "$id" && any_array=1; done
 vol=0
 if [ "$any_array" = 1 ]; then
-  note "setting up a 4-disk RAID 5 of about $size bytes in $work"
-  arr="$work/array"
-  rm -rf "$arr"
-  "$raidemu" create "$arr" --level 5 --disks 4 --disk-size "$(( (size / 3 + 1048575) / 1048576 + 2 ))M" \
-    --assume-clean --name bench > /dev/null
-  json=$("$raidemu" status "$arr" --json)
-  field() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/[ ,]/, "", $2); print $2; exit }' <<< "$json"; }
-  vol=$(field sizeBytes)
-  data_offset=$(field dataOffsetBytes)
-  member_bytes=$((vol / 3))
-  input="$work/input.bin"
-  raw="$work/raw.img"
-  head -c "$vol" /dev/urandom > "$input"
-  input_sha=$(sha_of < "$input")
-  cp "$input" "$raw"
-  "$raidemu" write "$arr" --input "$input" > /dev/null
-  [ "$(raidemu_read_sha "$arr")" = "$input_sha" ] || die "the array does not read back what was written into it"
+  setup_array
 
   run_rows row_cli_write cli-write
   run_rows row_cli_read cli-read
