@@ -10,79 +10,17 @@ set -euo pipefail
 
 usage() {
   sed -n '6,7p' "$0" | sed 's/^# //'
-  cat << 'EOF'
-  --quick          a ~256 MiB volume and 3 s fio runs (default ~1.5 GiB, 10 s)
-  --pairs N        alternating rounds per measurement (default 5; the nbd-seq-read spread always runs 8)
-  --size BYTES     volume size (K/M/G suffixes allowed); rounded up to whole chunks
-  --only IDS       only rows whose id contains one of these comma-separated substrings
-  --work DIR       scratch directory (default: a new one under /tmp, removed at the end)
-  --published DIR  use the raidemu already published in DIR instead of publishing one
-  --keep           keep the scratch directory
-EOF
+  options_help
+  echo "  (the nbd-seq-read spread always runs 8 pairs)"
 }
 
-quick=0 pairs=5 size="" only="" work="" published="" keep=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) quick=1 ;;
-    --pairs) pairs=${2:-}; shift ;;
-    --size) size=${2:-}; shift ;;
-    --only) only=${2:-}; shift ;;
-    --work) work=${2:-}; shift ;;
-    --published) published=${2:-}; shift ;;
-    --keep) keep=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bounds: unknown option '$1'" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
-[[ "$pairs" =~ ^[0-9]+$ ]] && [ "$pairs" -ge 1 ] || { echo "bounds: --pairs needs a whole number of at least 1, not '$pairs'" >&2; exit 2; }
-if [ -z "$size" ]; then size=$([ "$quick" = 1 ] && echo 256M || echo 1536M); fi
-size=$(numfmt --from=iec "$size" 2>/dev/null) || { echo "bounds: --size needs bytes (K/M/G allowed)" >&2; exit 2; }
-fio_seconds=$([ "$quick" = 1 ] && echo 3 || echo 10)
-server_timeout=1800
+# shellcheck source=compare/options.sh
+source "$(dirname "$0")/compare/options.sh"
+start_run bounds "$@"
 spread_pairs=8
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-here="$root/benchmarks/compare"
-started=$SECONDS
-created_work=0
-if [ -z "$work" ]; then
-  work=$(mktemp -d /tmp/raidemu-bounds.XXXXXX)
-  created_work=1
-fi
-mkdir -p "$work"
 bounds_file="$work/bounds.tsv"
-rows_file="$work/rows.tsv"
 : > "$bounds_file"
-: > "$rows_file"
-: > "$work/pids"
-
-# shellcheck source=compare/common.sh
-source "$here/common.sh"
-# shellcheck source=compare/array.sh
-source "$here/array.sh"
-# shellcheck source=compare/cli.sh
-source "$here/cli.sh"
-# shellcheck source=compare/live.sh
-source "$here/live.sh"
-
-cleanup() {
-  set +e
-  if [ -f "$work/mounted" ]; then
-    timeout 30 "$raidemu" unmount "$(cat "$work/mounted")" > /dev/null 2>&1 || fusermount3 -uz "$(cat "$work/mounted")"
-  fi
-  end_servers
-  if [ "$keep" = 0 ]; then
-    if [ "$created_work" = 1 ]; then rm -rf "$work"; else rm -rf "$work"/{array,degraded,tiny,mnt,input.bin,raw.img,raw-write.img,member-areas.bin,small.bin}; fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for tool in nbdkit nbdcopy nbdinfo fio strace fusermount3 sha256sum; do
-  command -v "$tool" > /dev/null || die "$tool is missing: apt-get install nbdkit libnbd-bin fio strace fuse3"
-done
+need_tools nbdkit nbdcopy nbdinfo fio strace fusermount3 sha256sum
 
 bound() { # row-id what value unit note
   printf 'BOUND\t%s\t%s\t%s\t%s\t%s\n' "$@" | tee -a "$bounds_file"
@@ -140,28 +78,7 @@ idle_busy() { awk '/^cpu / { idle = $5 + $6; t = 0; for (i = 2; i <= NF; i++) t 
 # The server process started last by start_server (a child of its timeout).
 server_pid() { pgrep -P "$(tail -1 "$work/pids")" | head -1; }
 
-# Runs a section of measurements in a subshell; a failure prints one FAILED line per row and the run goes on.
-run_section() { # function ids...
-  local fn=$1 id any=0 rc
-  shift
-  for id in "$@"; do wanted "$id" && any=1; done
-  [ "$any" = 1 ] || return 0
-  note "bounds of: $*"
-  set +e
-  (
-    trap end_servers EXIT
-    trap 'exit 130' INT TERM
-    set -e
-    "$fn"
-  )
-  rc=$?
-  set -e
-  [ "$rc" = 130 ] && exit 130
-  if [ "$rc" != 0 ]; then
-    for id in "$@"; do wanted "$id" && bound "$id" failed - - "the measurement failed (exit $rc); see the messages above"; done
-  fi
-  return 0
-}
+failed() { bound "$1" failed - - "the measurement failed (exit $2); see the messages above"; }
 
 # 1-4: the CLI rows. Their fixed cost (start-up, opening the array, a 4 KiB job), each row's whole time
 # against its yardstick's, the page-cache copy rate on one and two cores, the write's flush apart, and
@@ -294,18 +211,19 @@ section_nbd() {
   fi
 
   if wanted nbd-seq-write; then
-    # Each run: MB/s, the server's CPU seconds per GB written, the machine's idle share in %.
+    # Each run: MB/s, the server's and nbdcopy's CPU seconds per GB written, the machine's idle share in %.
     nbd_write() { # server-pid uri nbdcopy-options...
-      local pid=$1 uri=$2 c0 c1 i0 i1 t
+      local pid=$1 uri=$2 c0 c1 i0 i1 t TIMEFORMAT='%R %U %S'
       shift 2
       c0=$(cpu_of "$pid")
       i0=$(idle_busy)
-      t=$(seconds nbdcopy "$@" "$input" "$uri") || return 1
+      t=$({ time nbdcopy "$@" "$input" "$uri" > /dev/null 2> "$work/last.err"; } 2>&1) \
+        || { echo "bounds: failed: nbdcopy $* : $(tail -3 "$work/last.err")" >&2; return 1; }
       i1=$(idle_busy)
       c1=$(cpu_of "$pid")
       awk -v v="$vol" -v t="$t" -v c="$(calc %.4f "$c1 - $c0")" -v a="$i0" -v b="$i1" 'BEGIN {
-        split(a, x, " "); split(b, y, " "); idle = y[1] - x[1]; busy = y[2] - x[2]
-        printf "%.1f %.3f %.0f\n", v / 1e6 / t, c / (v / 1e9), 100 * idle / (idle + busy) }'
+        split(a, x, " "); split(b, y, " "); split(t, z, " "); idle = y[1] - x[1]; busy = y[2] - x[2]; gb = v / 1e9
+        printf "%.1f %.3f %.3f %.0f\n", v / 1e6 / z[1], c / gb, (z[2] + z[3]) / gb, 100 * idle / (idle + busy) }'
     }
     variant_raidemu_256k() { nbd_write "$ours_pid" "$ours"; }
     variant_nbdkit_256k() { nbd_write "$theirs_pid" "$theirs"; }
@@ -316,9 +234,10 @@ section_nbd() {
       || die "a server does not read back the input after the writes"
     local v
     for v in raidemu_256k nbdkit_256k raidemu_8m nbdkit_8m; do
-      bound nbd-seq-write "$v" "$(rot_median "$v" 1)" MB/s "nbdcopy$([[ $v == *8m ]] && echo ' --request-size=8388608') input.bin into ${v%_*}; server CPU $(rot_median "$v" 2) s per GB, machine idle $(rot_median "$v" 3) %; median of $pairs rounds of the four"
+      bound nbd-seq-write "$v" "$(rot_median "$v" 1)" MB/s "nbdcopy$([[ $v == *8m ]] && echo ' --request-size=8388608') input.bin into ${v%_*}; CPU s per GB: server $(rot_median "$v" 2), nbdcopy $(rot_median "$v" 3); machine idle $(rot_median "$v" 4) %; median of $pairs rounds of the four"
     done
     bound nbd-seq-write ratio-256k "$(calc %.2f "$(rot_median raidemu_256k 1) / $(rot_median nbdkit_256k 1)")" - "compare.sh's row (256 KiB requests, partial stripes)"
+    bound nbd-seq-write cpu-ratio-256k "$(calc %.2f "($(rot_median nbdkit_256k 2) + $(rot_median nbdkit_256k 3)) / ($(rot_median raidemu_256k 2) + $(rot_median raidemu_256k 3))")" - "nbdkit's CPU seconds per GB (server + nbdcopy) over RaidEmu's: the row's ratio when the cores are the limit (idle near 0)"
     bound nbd-seq-write ratio-8m "$(calc %.2f "$(rot_median raidemu_8m 1) / $(rot_median nbdkit_8m 1)")" - "8 MiB requests: mostly full stripes, no read-modify-write"
   fi
 
@@ -392,7 +311,7 @@ section_fuse() {
     bound fuse-seq-write-fsync "$side-write-phase" "$(calc %.3f "$(rot_median "$side" 2)")" s "dd of=$([ "$side" = fuse ] && echo 'MNT/bench.img' || echo raw.img) bs=1M conv=notrunc,fsync under strace: before its fsync ($(calc %.0f "$vol / 1e6 / $(rot_median "$side" 2)") MB/s); median of $pairs alternating rounds"
     bound fuse-seq-write-fsync "$side-fsync" "$(calc %.3f "$(rot_median "$side" 3)")" s "its fsync; whole $(calc %.3f "$(rot_median "$side" 1)") s"
   done
-  bound fuse-seq-write-fsync best-ratio-free-fsync "$(calc %.2f "$(rot_median raw 1) / $(rot_median fuse 2)")" - "compare.sh's ratio if the image's fsync took no time"
+  bound fuse-seq-write-fsync best-ratio-free-fsync "$(calc %.2f "$(rot_median raw 1) / $(rot_median fuse 2)")" - "compare.sh's ratio if the image's fsync took no time; if its write phase took raw.img's instead: $(calc %.2f "$(rot_median raw 1) / ($(rot_median raw 2) + $(rot_median fuse 3))")"
   timeout 60 "$raidemu" unmount "$mnt" > /dev/null 2>&1 || note "raidemu unmount $mnt failed; the EXIT trap cleans up"
   end_servers
   rm -f "$work/mounted"
@@ -401,24 +320,13 @@ section_fuse() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 use_raidemu
 setup_array
-run_section section_cli cli-read cli-write cli-check cli-read-degraded
-run_section section_nbd nbd-seq-read nbd-seq-write nbd-randwrite-4k-qd16
-run_section section_fuse fuse-seq-write-fsync
+run_part section_cli cli-read cli-write cli-check cli-read-degraded
+run_part section_nbd nbd-seq-read nbd-seq-write nbd-randwrite-4k-qd16
+run_part section_fuse fuse-seq-write-fsync
 
-stamp=$(date -u +%Y-%m-%d-%H%M)
-results="$root/benchmarks/results"
-mkdir -p "$results"
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
-{
-  echo "# raidemu bounds.sh run $(date -u '+%Y-%m-%d %H:%M UTC'), tree $commit, $(( SECONDS - started )) s"
-  echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), $(findmnt -no FSTYPE -T "$work") scratch"
-  echo "# load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# volume $vol bytes (RAID 5, 4 disks, chunk 512 KiB), $pairs rounds per measurement, fio ${fio_seconds} s per run, quick=$quick${only:+, only=$only}"
-  echo "# BOUND<tab>row-id<tab>what<tab>value<tab>unit<tab>note"
-  cat "$bounds_file"
-} > "$results/bounds-$stamp.tsv"
-[ -z "$only" ] && cp "$results/bounds-$stamp.tsv" "$results/bounds-latest.tsv"
+save_results bounds \
+  "volume $vol bytes (RAID 5, 4 disks, chunk 512 KiB), $pairs rounds per measurement, fio ${fio_seconds} s per run, quick=$quick${only:+, only=$only}" \
+  "BOUND<tab>row-id<tab>what<tab>value<tab>unit<tab>note" "$bounds_file"
 echo
 grep '^#' "$results/bounds-$stamp.tsv" | grep -v '^# BOUND' | sed 's/^# //'
 echo "results: benchmarks/results/bounds-$stamp.tsv$([ -z "$only" ] && echo " (and bounds-latest.tsv)")"
