@@ -30,4 +30,11 @@ if (args.Length >= 1 && args[0] == "xor-compare")
     return;
 }
 
+// "xor-rate SOURCES BYTES" prints the pointer path's GB/s and a read-only loop's for benchmarks/bounds.sh.
+if (args.Length >= 1 && args[0] == "xor-rate")
+{
+    Environment.ExitCode = RaidEmu.Benchmarks.Parity.XorCompare.RateOnly(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -82,6 +82,44 @@ internal static unsafe class XorCompare
         return 0;
     }
 
+    /// <summary>
+    /// "xor-rate SOURCES BYTES": the engine's pointer path alone over one stripe-like layout of that many
+    /// sources of that many bytes, the fastest of the bursts, in GB/s of source bytes, and the read-only
+    /// loop over the same sources beside it. benchmarks/bounds.sh sets the time a degraded read's
+    /// reconstruction needs against this.
+    /// </summary>
+    public static int RateOnly(string[] args)
+    {
+        if (args.Length != 3 || !int.TryParse(args[1], CultureInfo.InvariantCulture, out int count) || count < 2
+            || !int.TryParse(args[2], CultureInfo.InvariantCulture, out int bytes) || bytes < 256 || bytes % 256 != 0)
+        {
+            Console.Error.WriteLine("usage: xor-rate SOURCES BYTES (at least 2 sources, bytes a multiple of 256)");
+            return 2;
+        }
+
+        using var setup = new Setup(count, bytes);
+        if (!setup.SameBytes(setup.RaidEmuPointer, setup.RaidEmuPointer, out string why))
+        {
+            Console.Error.WriteLine($"xor-rate: {why}");
+            return 1;
+        }
+
+        const double seconds = 0.005;
+        double bytesPerCall = (double)count * bytes;
+        double best = 0, readOnly = 0;
+        long xorIterations = Calibrate(setup.RaidEmuPointer, seconds);
+        long readIterations = Calibrate(setup.ReadOnly, seconds);
+        for (int b = 0; b < 4 * Bursts; b++)
+        {
+            best = Math.Max(best, Rate(setup.RaidEmuPointer, xorIterations, bytesPerCall));
+            readOnly = Math.Max(readOnly, Rate(setup.ReadOnly, readIterations, bytesPerCall));
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{best.ToString("0.00", inv)}\t{readOnly.ToString("0.00", inv)}");
+        return 0;
+    }
+
     private static string Compare(string id, Setup setup, bool viaPublic, int pairs, double seconds, string target)
     {
         Action raidemu = viaPublic ? setup.RaidEmuPublic : setup.RaidEmuPointer;
