@@ -3,7 +3,7 @@ using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Cli.Tests;
 
-// ReadOut reads ahead on two threads of its own: the bytes must still arrive in order, a failed block must
+// ReadOut reads the next block while the last is consumed: the bytes must still arrive in order, a failed block must
 // surface as itself in the order of the volume, and a consumer that throws must not leave a reader behind.
 [TestClass]
 public sealed class ReadOutTests

@@ -49,34 +49,45 @@ internal static class VolumeCommands
     }
 
     /// <summary>
-    /// Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, in order, with
-    /// progress. Longer ranges are read ahead on two threads (<see cref="VolumeReadAhead"/>); a range of one block is
-    /// read and consumed on this thread, as starting threads would cost a short read more than they give.
+    /// Streams [offset, offset+length) of the volume to <paramref name="consume"/> block by block, with progress. The
+    /// next block is read from the array while the last one is consumed (two blocks of memory in all); the last block,
+    /// which nothing is left to overlap with, is consumed on this thread.
     /// </summary>
     public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume)
     {
         int blockBytes = Buffered(BlockBytesFor(volume), length);
+        byte[][] buffers = [new byte[blockBytes], new byte[blockBytes]];
         long done = 0;
         ProgressView.Run("read", length, progress =>
         {
-            if (length <= blockBytes)
+            Task consuming = Task.CompletedTask;
+            try
             {
-                var buffer = GC.AllocateUninitializedArray<byte>(blockBytes);
-                volume.Read(offset, buffer.AsSpan(0, (int)length));
-                consume(buffer.AsSpan(0, (int)length));
-                done = length;
-                progress?.Report(new SyncProgress(SyncKind.Check, done, length));
-                return;
-            }
+                for (int current = 0; done < length; current ^= 1)
+                {
+                    var buffer = buffers[current];
+                    int n = (int)Math.Min(buffer.Length, length - done);
+                    volume.Read(offset + done, buffer.AsSpan(0, n));
+                    consuming.GetAwaiter().GetResult();
+                    if (done + n < length)
+                    {
+                        consuming = Task.Run(() => consume(buffer.AsSpan(0, n)));
+                    }
+                    else
+                    {
+                        // A short read is one block: handing it to the thread pool would only start the pool's threads.
+                        consume(buffer.AsSpan(0, n));
+                    }
 
-            using var ahead = new VolumeReadAhead(volume, offset, length, blockBytes);
-            for (long block = 0; block < ahead.Blocks; block++)
+                    done += n;
+                    progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                }
+
+                consuming.GetAwaiter().GetResult();
+            }
+            finally
             {
-                var bytes = ahead.Take(block);
-                consume(bytes);
-                ahead.Release(block);
-                done += bytes.Length;
-                progress?.Report(new SyncProgress(SyncKind.Check, done, length));
+                Finish(consuming);
             }
         });
         return done;
