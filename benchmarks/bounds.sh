@@ -242,6 +242,39 @@ section_nbd() {
   fi
 
   if wanted nbd-randwrite-4k-qd16; then
+    # The row itself on both servers, with each server's CPU per request and the machine's idle share: with
+    # the cores full, the servers' CPU per request (the client's is the same fio on both sides) sets the ratio.
+    rand_cpu() { # server-pid uri
+      local pid=$1 uri=$2 c0 c1 i0 i1 iops
+      c0=$(cpu_of "$pid")
+      i0=$(idle_busy)
+      iops=$(fio_iops "$uri" randwrite) || return 1
+      i1=$(idle_busy)
+      c1=$(cpu_of "$pid")
+      awk -v n="$iops" -v s="$fio_seconds" -v c="$(calc %.4f "$c1 - $c0")" -v a="$i0" -v b="$i1" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); idle = y[1] - x[1]; busy = y[2] - x[2]
+        printf "%.0f %.1f %.0f\n", n, 1e6 * c / (n * s), 100 * idle / (idle + busy) }'
+    }
+    variant_raidemu_cpu() { rand_cpu "$ours_pid" "$ours"; }
+    variant_nbdkit_cpu() { rand_cpu "$theirs_pid" "$theirs"; }
+    rotate raidemu_cpu nbdkit_cpu
+    bound nbd-randwrite-4k-qd16 raidemu-cpu-per-request "$(rot_median raidemu_cpu 2)" us "server CPU (user + system) per request during the row's fio run; $(rot_median raidemu_cpu 1) IOPS, machine idle $(rot_median raidemu_cpu 3) %; median of $pairs rounds"
+    bound nbd-randwrite-4k-qd16 nbdkit-cpu-per-request "$(rot_median nbdkit_cpu 2)" us "the same for nbdkit: $(rot_median nbdkit_cpu 1) IOPS, machine idle $(rot_median nbdkit_cpu 3) %"
+    bound nbd-randwrite-4k-qd16 cpu-ratio "$(calc %.2f "$(rot_median nbdkit_cpu 2) / $(rot_median raidemu_cpu 2)")" - "nbdkit's server CPU per request over RaidEmu's"
+    # Where the server's CPU goes, by kernel and runtime symbol (perf, when installed): the share of the
+    # host's 4 KiB buffered write into a member file (ext4_block_write_begin walks the whole page-cache folio).
+    if command -v perf > /dev/null; then
+      local share
+      perf record -q -F 999 -p "$ours_pid" -o "$work/perf.data" -- sleep "$fio_seconds" > /dev/null 2>&1 &
+      local perf_pid=$!
+      fio_iops "$ours" randwrite > /dev/null
+      wait "$perf_pid" || true
+      share=$(perf report -q -i "$work/perf.data" --no-children --sort sym 2> /dev/null \
+        | awk '/ext4_block_write_begin/ { gsub(/%/, "", $1); s += $1 } END { printf "%.0f\n", s }')
+      bound nbd-randwrite-4k-qd16 server-share-ext4-write-begin "$share" % "of the server's perf samples during the row, in ext4_block_write_begin (two member writes per request, data and parity)"
+    else
+      bound nbd-randwrite-4k-qd16 server-share-ext4-write-begin skipped - "perf is not installed"
+    fi
     # The server holds the array open; the member-file runs below write behind it.
     stop_raidemu_server "$arr"
     # (--invalidate=0: fio would drop the files from the page cache first, where everything else finds them.)
