@@ -102,7 +102,7 @@ public sealed class FileBlockDevice : IBlockDevice
             throw OutOfSpace(ex);
         }
 
-        WriteBehind(offset, source.Length);
+        NoteRun(offset, source.Length);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ public sealed class FileBlockDevice : IBlockDevice
     /// early, the disk works while the copy goes on. Writes that do not continue the run (random writes)
     /// start nothing: many small write-outs would cost the disk more than it saves.
     /// </summary>
-    private void WriteBehind(long offset, int length)
+    private void NoteRun(long offset, int length)
     {
         long from, to;
         lock (_runGate)
@@ -132,7 +132,7 @@ public sealed class FileBlockDevice : IBlockDevice
             _runStart = _runEnd;
         }
 
-        HostFile.StartWriteBack(_handle, from, to - from);
+        WriteBehind.Start(_handle, from, to - from);
     }
 
     /// <summary>
