@@ -131,7 +131,7 @@ internal static class VolumeCommands
     /// <summary>Blocks of whole stripes, about <see cref="TargetBlockBytes"/>: a RAID 5 write of whole stripes reads nothing back.</summary>
     public static int BlockBytesFor(IBlockDevice volume)
     {
-        long stripe = volume is RaidArray { Geometry: { Level: RaidLevel.Raid5 } g } ? (long)g.ChunkBytes * (g.RaidDisks - 1) : 1024 * 1024;
+        long stripe = volume is RaidArray { Geometry: { Level: RaidLevel.Raid5 } g } ? g.FullStripeBytes : 1024 * 1024;
         return (int)Math.Min(MaxBlockBytes, stripe * Math.Max(1, TargetBlockBytes / stripe));
     }
 

@@ -18,6 +18,9 @@ public readonly record struct ArrayGeometry(
     /// <summary>Size of the logical volume.</summary>
     public long LogicalBytes => Level == RaidLevel.Raid1 ? ComponentBytes : ComponentBytes * (RaidDisks - 1);
 
+    /// <summary>The data bytes of one RAID 5 stripe (a chunk on every member but the parity's): writes of whole stripes need no reads. 0 for RAID 1.</summary>
+    public long FullStripeBytes => Level == RaidLevel.Raid5 ? (long)ChunkBytes * (RaidDisks - 1) : 0;
+
     /// <summary>The fewest slots that must be in sync for the array to serve.</summary>
     public int MinInSync => Level == RaidLevel.Raid1 ? 1 : RaidDisks - 1;
 }

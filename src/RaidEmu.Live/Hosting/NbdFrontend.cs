@@ -19,7 +19,8 @@ public sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
     {
         try
         {
-            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly, timedDisks), name);
+            long stripe = volume is LiveVolume { Current.Geometry: var g } ? g.FullStripeBytes : 0;
+            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly, timedDisks, stripe), name);
         }
         catch (SocketException ex)
         {

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace RaidEmu.Live.Nbd;
 
 /// <summary>
@@ -17,6 +19,43 @@ internal sealed class NbdReceiver(Stream stream)
 
     /// <summary>Bytes already received and not yet taken: this many can be read without waiting on the socket.</summary>
     public int Buffered => _end - _start;
+
+    /// <summary>
+    /// Copies the next <paramref name="destination"/>.Length bytes without taking them, when they have arrived:
+    /// true if they were buffered or already waiting on the socket (read without blocking), false otherwise.
+    /// </summary>
+    public async ValueTask<bool> TryPeekAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        if (Buffered < destination.Length && stream is NetworkStream { DataAvailable: true })
+        {
+            // The bytes left go to the front, so a header split by the last read can be completed.
+            _buffer.AsSpan(_start, Buffered).CopyTo(_buffer);
+            _end = Buffered;
+            _start = 0;
+            int got = await stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
+            if (got == 0)
+            {
+                throw new EndOfStreamException("the client closed the connection in the middle of a request");
+            }
+
+            _end += got;
+        }
+
+        if (Buffered < destination.Length)
+        {
+            return false;
+        }
+
+        _buffer.AsMemory(_start, destination.Length).CopyTo(destination);
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="count"/> bytes a peek saw.</summary>
+    public void Skip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Buffered);
+        _start += count;
+    }
 
     /// <summary>Fills <paramref name="destination"/>, first from what is buffered, then from the socket.</summary>
     public async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken ct)

@@ -22,6 +22,15 @@ internal sealed class NbdRequest(NbdTransmission connection) : IThreadPoolWorkIt
 
     public uint Length { get; private set; }
 
+    /// <summary>The cookies of the writes gathered into this one after the first (see <see cref="NbdMergeBuffers"/>).</summary>
+    public ulong[] Gathered { get; } = new ulong[NbdTransmission.MaxGathered];
+
+    /// <summary>How many of <see cref="Gathered"/> are in use; 0 for a request served alone.</summary>
+    public int GatheredCount { get; private set; }
+
+    /// <summary>True when <see cref="Buffer"/> came from <see cref="NbdMergeBuffers"/>: its data starts at 0, not after a header's room.</summary>
+    public bool Merging { get; set; }
+
     public void Set(ushort type, ushort flags, ulong cookie, ulong offset, uint length)
     {
         Type = type;
@@ -29,6 +38,15 @@ internal sealed class NbdRequest(NbdTransmission connection) : IThreadPoolWorkIt
         Cookie = cookie;
         Offset = offset;
         Length = length;
+        GatheredCount = 0;
+        Merging = false;
+    }
+
+    /// <summary>A write that continues this one joins it: one more cookie to answer, <paramref name="length"/> more bytes.</summary>
+    public void Gather(ulong cookie, uint length)
+    {
+        Gathered[GatheredCount++] = cookie;
+        Length += length;
     }
 
     /// <summary>Serves the request on the thread pool; the connection takes it back when it is answered.</summary>

@@ -34,11 +34,12 @@ public sealed class NbdServer : IAsyncDisposable
     /// <summary>
     /// Binds and starts serving; port 0 picks a free port. <paramref name="timedDisks"/>: the members follow a disk
     /// timing model, whose queue depth clients must see, so every request runs on the thread pool however fast.
+    /// <paramref name="stripeBytes"/>: the device's full stripe, where writes gathered together end (0: none).
     /// </summary>
-    public static NbdServer Start(IBlockDevice device, string exportName, EndPoint endPoint, bool readOnly = false, bool timedDisks = false)
+    public static NbdServer Start(IBlockDevice device, string exportName, EndPoint endPoint, bool readOnly = false, bool timedDisks = false, long stripeBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
-        var server = new NbdServer(new NbdExport(device, exportName, readOnly, timedDisks));
+        var server = new NbdServer(new NbdExport(device, exportName, readOnly, timedDisks, stripeBytes));
         server._accept = AcceptLoop.Start(endPoint, server.ServeAsync, dropClients: true, drainLimit: Timeout.InfiniteTimeSpan, MaxConnections);
         return server;
     }

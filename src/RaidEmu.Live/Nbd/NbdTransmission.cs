@@ -15,7 +15,8 @@ namespace RaidEmu.Live.Nbd;
 /// FLUSH runs is enough. A client that connected before the export lost power is dropped, as a rebooted
 /// server would drop it. Payloads move through the shared budget of <see cref="NbdBuffers"/>, so memory
 /// stays bounded whatever clients send; a write larger than one buffer is received and written piece by
-/// piece by the receiving loop itself.
+/// piece by the receiving loop itself. A write followed by writes that continue it, already received, is
+/// gathered with them into one array write up to a stripe's end (<see cref="GatherAsync"/>).
 /// <para>
 /// While the device answers quickly (members in the page cache), a small read or write is served by the
 /// receiving loop itself and its reply joins a batch, sent in one socket write once no further request is
@@ -32,6 +33,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// <summary>Requests of one connection served at once (nbdkit runs 16 threads per connection).</summary>
     public const int MaxInFlight = 16;
 
+    /// <summary>Writes gathered into one after its first, at most.</summary>
+    public const int MaxGathered = 63;
+
     private const int HeaderRoom = NbdBuffers.HeaderRoom;
 
     /// <summary>Reads and writes up to this size may be served by the receiving loop.</summary>
@@ -44,6 +48,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     private static readonly byte[] s_zeroes = new byte[NbdBuffers.Size];
 
     private readonly byte[] _header = new byte[28];
+    private readonly byte[] _peeked = new byte[28];
     private readonly byte[] _reply = new byte[HeaderRoom];
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
@@ -154,7 +159,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                     break;
                 case CmdRead or CmdWrite or CmdFlush:
                     await SendBatchAsync(ct).ConfigureAwait(false);
-                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
+                    await DispatchAsync(type, flags, cookie, offset, length, ct, cycle).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes when refused == 0:
                     await SendBatchAsync(ct).ConfigureAwait(false);
@@ -174,8 +179,11 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         }
     }
 
-    /// <summary>Takes a slot (and a buffer for data), receives a write's payload, and starts the request.</summary>
-    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct)
+    /// <summary>
+    /// Takes a slot (and a buffer for data), receives a write's payload, and starts the request. A write
+    /// without FUA gathers the writes that continue it and have already arrived (see <see cref="GatherAsync"/>).
+    /// </summary>
+    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct, int cycle = -1)
     {
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         NbdRequest request;
@@ -187,7 +195,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         request.Set(type, flags, cookie, offset, length);
         try
         {
-            if (type is CmdRead or CmdWrite)
+            if (type == CmdWrite && (flags & CmdFlagFua) == 0 && cycle >= 0 && NbdMergeBuffers.TryRent() is { } merge)
+            {
+                request.Buffer = merge;
+                request.Merging = true;
+                await _receiver.ReadExactlyAsync(merge.AsMemory(0, (int)length), ct).ConfigureAwait(false);
+                await GatherAsync(request, cycle, ct).ConfigureAwait(false);
+            }
+            else if (type is CmdRead or CmdWrite)
             {
                 request.Buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
                 if (type == CmdWrite)
@@ -205,6 +220,46 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         request.Start();
     }
 
+    /// <summary>
+    /// Adds to a write the writes that continue it, while their headers have already arrived: consecutive
+    /// writes become one array write, as the kernel's block layer merges them before md sees them, so a
+    /// client writing a RAID 5 in pieces smaller than a stripe (nbdcopy sends 256 KiB) gets whole-stripe
+    /// writes instead of a read-modify-write per piece. It never waits for a request that has not arrived,
+    /// and stops at the end of a stripe, so the next write starts one.
+    /// </summary>
+    private async Task GatherAsync(NbdRequest request, int cycle, CancellationToken ct)
+    {
+        long stripe = export.StripeBytes;
+        long limit = GatherLimit;
+        while (request.GatheredCount < MaxGathered)
+        {
+            ulong end = request.Offset + request.Length;
+            if ((stripe > 0 && (long)(end % (ulong)stripe) == 0 && request.Length >= stripe) || !await _receiver.TryPeekAsync(_peeked, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(4));
+            ushort type = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(6));
+            ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(16));
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
+            if (BinaryPrimitives.ReadUInt32BigEndian(_peeked) != RequestMagic || type != CmdWrite || (flags & CmdFlagFua) != 0
+                || offset != end || length == 0 || request.Length + length > limit || !InRange(offset, length) || PowerCycle != cycle)
+            {
+                return;
+            }
+
+            _receiver.Skip(_peeked.Length);
+            await _receiver.ReadExactlyAsync(request.Buffer.AsMemory((int)request.Length, (int)length), ct).ConfigureAwait(false);
+            request.Gather(BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(8)), length);
+        }
+    }
+
+    /// <summary>The most bytes one gathered write holds: whole stripes, as many as fit in a gathering buffer.</summary>
+    private long GatherLimit => export.StripeBytes is > 0 and <= NbdMergeBuffers.Size
+        ? NbdMergeBuffers.Size / export.StripeBytes * export.StripeBytes
+        : NbdMergeBuffers.Size;
+
     /// <summary>Runs a request on the thread pool and answers it; a reply that cannot be sent drops the connection.</summary>
     internal async Task ServeAsync(NbdRequest request)
     {
@@ -218,7 +273,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             else
             {
                 uint error = Perform(request);
-                await ReplyAsync(request.Buffer ?? request.Head, request.Cookie, error, ct).ConfigureAwait(false);
+                if (request.Merging)
+                {
+                    await ReplyGatheredAsync(request, error, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReplyAsync(request.Buffer ?? request.Head, request.Cookie, error, ct).ConfigureAwait(false);
+                }
             }
         }
 #pragma warning disable CA1031 // Whatever ends a reply (the client left, the server stops) ends this connection only.
@@ -292,7 +354,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         if (request.Buffer is { } buffer)
         {
             request.Buffer = null;
-            NbdBuffers.Return(buffer);
+            if (request.Merging)
+            {
+                NbdMergeBuffers.Return(buffer);
+            }
+            else
+            {
+                NbdBuffers.Return(buffer);
+            }
         }
 
         lock (_idle)
@@ -344,16 +413,22 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// </summary>
     private async Task WriteInPiecesAsync(ushort flags, ulong cookie, ulong offset, uint length, uint error, CancellationToken ct)
     {
-        var buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
+        // With a gathering buffer the pieces are whole stripes, each starting where a stripe does.
+        var merge = error == 0 ? NbdMergeBuffers.TryRent() : null;
+        var buffer = merge ?? await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
+        int room = merge == null ? HeaderRoom : 0;
+        long piece = merge == null ? NbdBuffers.Size : GatherLimit;
+        long stripe = merge != null && export.StripeBytes > 0 && piece % export.StripeBytes == 0 ? export.StripeBytes : 1;
         try
         {
             for (long done = 0; done < length;)
             {
-                int n = (int)Math.Min(NbdBuffers.Size, length - done);
-                await _receiver.ReadExactlyAsync(buffer.AsMemory(HeaderRoom, n), ct).ConfigureAwait(false);
+                long start = (long)offset + done;
+                int n = (int)Math.Min(piece - (start % stripe), length - done);
+                await _receiver.ReadExactlyAsync(buffer.AsMemory(room, n), ct).ConfigureAwait(false);
                 if (error == 0)
                 {
-                    error = Attempt(CmdWrite, offset + (ulong)done, buffer.AsSpan(HeaderRoom, n));
+                    error = Attempt(CmdWrite, (ulong)start, buffer.AsSpan(room, n));
                 }
 
                 done += n;
@@ -361,7 +436,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         }
         finally
         {
-            NbdBuffers.Return(buffer);
+            if (merge != null)
+            {
+                NbdMergeBuffers.Return(merge);
+            }
+            else
+            {
+                NbdBuffers.Return(buffer);
+            }
         }
 
         if (error == 0 && (flags & CmdFlagFua) != 0)
@@ -374,7 +456,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
 
     /// <summary>The device work of a WRITE, WRITE_ZEROES or FLUSH (with FUA: flushed before the reply); the NBD error.</summary>
     private uint Perform(NbdRequest request) =>
-        Perform(request.Type, request.Flags, request.Offset, request.Type == CmdWrite ? request.Buffer.AsSpan(HeaderRoom, (int)request.Length) : default, request.Length);
+        Perform(request.Type, request.Flags, request.Offset, request.Type == CmdWrite ? request.Buffer.AsSpan(request.Merging ? 0 : HeaderRoom, (int)request.Length) : default, request.Length);
 
     private uint Perform(ushort type, ushort flags, ulong offset, ReadOnlySpan<byte> data, uint length = 0)
     {
@@ -492,6 +574,19 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     {
         WriteReply(head, cookie, error);
         return SendAsync(head.AsMemory(0, HeaderRoom), ct);
+    }
+
+    /// <summary>The replies of a gathered write, all with its error, in one socket write from the buffer its data left.</summary>
+    private Task ReplyGatheredAsync(NbdRequest request, uint error, CancellationToken ct)
+    {
+        var buffer = request.Buffer!;
+        WriteReply(buffer, request.Cookie, error);
+        for (int i = 0; i < request.GatheredCount; i++)
+        {
+            WriteReply(buffer.AsSpan((i + 1) * HeaderRoom), request.Gathered[i], error);
+        }
+
+        return SendAsync(buffer.AsMemory(0, (request.GatheredCount + 1) * HeaderRoom), ct);
     }
 
     /// <summary>One socket write under the send lock, so replies never interleave.</summary>

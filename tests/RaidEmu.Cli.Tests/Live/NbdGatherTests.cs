@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using RaidEmu.Core.Devices;
+using RaidEmu.Core.Events;
+using RaidEmu.Core.Md;
+using RaidEmu.Core.Mdadm;
+using RaidEmu.Live.Nbd;
+using RaidEmu.Tests.Shared;
+
+namespace RaidEmu.Cli.Tests.Live;
+
+/// <summary>
+/// Consecutive writes that have already arrived are served as one array write ending at a stripe's end: the
+/// stripes they cover whole are written without reading a member, every write is answered once by its own
+/// cookie with the gathered write's outcome, and what a FUA write or a gap separates is not gathered. The
+/// whole burst is in the socket before the connection starts serving, so what is gathered does not depend
+/// on timing.
+/// </summary>
+[TestClass]
+public sealed class NbdGatherTests
+{
+    private const int Chunk = 16 * 1024;
+    private const int Stripe = 3 * Chunk;
+    private const int Piece = 12 * 1024;
+
+    [TestMethod]
+    public async Task ContiguousWritesAlreadyReceived_AreWrittenAsWholeStripes_AndEachIsAnsweredOnce()
+    {
+        using var array = Raid5();
+        var expected = new byte[array.Length];
+        var random = new Random(5);
+        var burst = new MemoryStream();
+        ulong cookie = 0;
+        void Write(long offset, int length, ushort flags = 0)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            data.CopyTo(expected, offset);
+            burst.Write(RawNbd.Message(RawNbd.CmdWrite, ++cookie, (ulong)offset, (uint)length, data, flags));
+        }
+
+        // From the middle of stripe 0 to the end of stripe 2 in 12 KiB pieces, then a FUA write that
+        // continues them, then a write after a gap.
+        for (long at = Stripe / 2; at < 3 * Stripe; at += Piece)
+        {
+            Write(at, Piece);
+        }
+
+        Write(3 * Stripe, Piece, flags: 1);
+        Write(5 * Stripe, Piece);
+        ulong writes = cookie;
+        burst.Write(RawNbd.Message(RawNbd.CmdDisconnect, ++cookie, 0, 0, null, 0));
+
+        long readBefore = array.Members.Sum(m => m.BytesRead);
+        var replies = await ServeAsync(array, burst.ToArray());
+        long read = array.Members.Sum(m => m.BytesRead) - readBefore;
+
+        CollectionAssert.AreEquivalent(Enumerable.Range(1, (int)writes).Select(c => (ulong)c).ToList(), replies.Keys.ToList(), "every write answered once");
+        Assert.IsTrue(replies.Values.All(e => e == 0), "every write succeeded");
+        var actual = new byte[array.Length];
+        array.Read(0, actual);
+        CollectionAssert.AreEqual(expected, actual, "the array holds every write's bytes");
+
+        // Written one by one, each 12 KiB piece reads its old data and parity (24 KiB), 240 KiB for the
+        // first ten. Gathered, only the half stripe at the start, the FUA write and the lone one read.
+        Assert.IsTrue(read <= 3 * Stripe, $"members read {read} bytes while whole stripes were written");
+    }
+
+    [TestMethod]
+    public async Task GatheredWritesOnAFailedArray_AreEachAnsweredWithTheError()
+    {
+        using var array = Raid5();
+        array.Fail(0);
+        array.Fail(1);
+        var burst = new MemoryStream();
+        for (int i = 0; i < 8; i++)
+        {
+            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * Piece), Piece, new byte[Piece], 0));
+        }
+
+        burst.Write(RawNbd.Message(RawNbd.CmdDisconnect, 9, 0, 0, null, 0));
+        var replies = await ServeAsync(array, burst.ToArray());
+
+        CollectionAssert.AreEquivalent(Enumerable.Range(1, 8).Select(c => (ulong)c).ToList(), replies.Keys.ToList(), "every write answered once");
+        Assert.IsTrue(replies.Values.All(e => e == 5), $"every write failed with EIO: {string.Join(", ", replies.Values)}");
+    }
+
+    /// <summary>A 4-disk RAID 5 with 16 KiB chunks in memory.</summary>
+    private static RaidArray Raid5()
+    {
+        var options = new ArrayCreateOptions { Level = RaidLevel.Raid5, RaidDisks = 4, ChunkBytes = Chunk, AssumeClean = true, Name = "gather" };
+        var devices = Enumerable.Range(0, 4)
+            .Select(i => new MemberSource(new MemoryBlockDevice(ArrayCreateOptions.DataOffsetBytes + (16L * Chunk)), $"mem{i}"))
+            .ToList();
+        return ArrayCreator.Create(options, devices, new MemoryEventSink());
+    }
+
+    /// <summary>
+    /// Puts <paramref name="requests"/> in the socket, then serves the connection until its DISC (timed disks, so
+    /// nothing is served by the receiving loop itself); the error of each reply, by cookie, failing on a cookie answered twice.
+    /// </summary>
+    private static async Task<Dictionary<ulong, uint>> ServeAsync(RaidArray array, byte[] requests)
+    {
+        using var tmp = new TempFolder();
+        var endPoint = new UnixDomainSocketEndPoint(Path.Combine(tmp.Path, "s"));
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(endPoint);
+        listener.Listen();
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendBufferSize = 1024 * 1024 };
+        await client.ConnectAsync(endPoint);
+        using var served = await listener.AcceptAsync();
+        var send = client.SendAsync(requests);
+        Assert.IsTrue(send.Wait(TimeSpan.FromSeconds(10)), "the whole burst fits in the socket before serving starts");
+        Assert.AreEqual(requests.Length, await send);
+
+        var export = new NbdExport(array, "gather", ReadOnly: false, TimedDisks: true, StripeBytes: array.Geometry.FullStripeBytes);
+        using (var transmission = new NbdTransmission(new NetworkStream(served), export))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await transmission.RunAsync(timeout.Token);
+        }
+
+        served.Shutdown(SocketShutdown.Send);
+        var replies = new Dictionary<ulong, uint>();
+        using var stream = new NetworkStream(client);
+        var head = new byte[16];
+        while (await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false) == head.Length)
+        {
+            Assert.AreEqual(0x67446698u, BinaryPrimitives.ReadUInt32BigEndian(head), "simple reply magic");
+            ulong cookie = BinaryPrimitives.ReadUInt64BigEndian(head.AsSpan(8));
+            Assert.IsTrue(replies.TryAdd(cookie, BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4))), $"cookie {cookie} answered twice");
+        }
+
+        return replies;
+    }
+}
