@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using RaidEmu.Core.Devices;
 
+using RaidEmu.Live.Hosting;
+
 namespace RaidEmu.Live.Fuse;
 
 /// <summary>
@@ -200,6 +202,9 @@ public sealed unsafe class FuseMount
     }
 
     internal IBlockDevice Device { get; }
+
+    /// <summary>The data bytes of one RAID 5 stripe of the array served (0 for RAID 1), where large writes are cut.</summary>
+    internal long StripeBytes => (Device as LiveVolume)?.StripeBytes ?? 0;
 
     /// <summary>The image's atime, mtime and ctime (Unix seconds).</summary>
     internal long MountedAt { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -158,7 +158,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        SplitIo.Write(m.Device, offset, buffer, n);
+        SplitIo.Write(m.Device, offset, buffer, n, m.StripeBytes);
         return n;
     });
 

@@ -23,6 +23,9 @@ public sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
     /// <inheritdoc/>
     public int SectorSize { get; } = array.SectorSize;
 
+    /// <summary>The data bytes of one RAID 5 stripe (0 for RAID 1): front ends cut and gather writes at its ends.</summary>
+    public long StripeBytes { get; } = array.Geometry.FullStripeBytes;
+
     /// <summary>
     /// Raised after the bytes clients read may have changed other than through their own writes: the array
     /// went down or came back, or a command acted on it. A front end that caches the volume drops its cache.

@@ -19,8 +19,7 @@ public sealed class NbdFrontend(NbdServer server, string exportName) : IFrontend
     {
         try
         {
-            long stripe = volume is LiveVolume { Current.Geometry: var g } ? g.FullStripeBytes : 0;
-            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly, timedDisks, stripe), name);
+            return new NbdFrontend(NbdServer.Start(volume, name, endPoint, readOnly, timedDisks, (volume as LiveVolume)?.StripeBytes ?? 0), name);
         }
         catch (SocketException ex)
         {
