@@ -236,9 +236,9 @@ section_nbd() {
     for v in raidemu_256k nbdkit_256k raidemu_8m nbdkit_8m; do
       bound nbd-seq-write "$v" "$(rot_median "$v" 1)" MB/s "nbdcopy$([[ $v == *8m ]] && echo ' --request-size=8388608') input.bin into ${v%_*}; CPU s per GB: server $(rot_median "$v" 2), nbdcopy $(rot_median "$v" 3); machine idle $(rot_median "$v" 4) %; median of $pairs rounds of the four"
     done
-    bound nbd-seq-write ratio-256k "$(calc %.2f "$(rot_median raidemu_256k 1) / $(rot_median nbdkit_256k 1)")" - "compare.sh's row (256 KiB requests, partial stripes)"
+    bound nbd-seq-write ratio-256k "$(calc %.2f "$(rot_median raidemu_256k 1) / $(rot_median nbdkit_256k 1)")" - "compare.sh's row (256 KiB requests, which the server gathers into whole stripes)"
     bound nbd-seq-write cpu-ratio-256k "$(calc %.2f "($(rot_median nbdkit_256k 2) + $(rot_median nbdkit_256k 3)) / ($(rot_median raidemu_256k 2) + $(rot_median raidemu_256k 3))")" - "nbdkit's CPU seconds per GB (server + nbdcopy) over RaidEmu's: the row's ratio when the cores are the limit (idle near 0)"
-    bound nbd-seq-write ratio-8m "$(calc %.2f "$(rot_median raidemu_8m 1) / $(rot_median nbdkit_8m 1)")" - "8 MiB requests: mostly full stripes, no read-modify-write"
+    bound nbd-seq-write ratio-8m "$(calc %.2f "$(rot_median raidemu_8m 1) / $(rot_median nbdkit_8m 1)")" - "8 MiB requests, written as whole-stripe pieces"
   fi
 
   if wanted nbd-randwrite-4k-qd16; then
