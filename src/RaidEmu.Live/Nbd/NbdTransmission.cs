@@ -244,7 +244,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(16));
             uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
             if (BinaryPrimitives.ReadUInt32BigEndian(_peeked) != RequestMagic || type != CmdWrite || (flags & CmdFlagFua) != 0
-                || offset != end || length == 0 || request.Length + length > limit || !InRange(offset, length) || PowerCycle != cycle)
+                || offset != end || length == 0 || (long)request.Length + length > limit || !InRange(offset, length) || PowerCycle != cycle)
             {
                 return;
             }

@@ -85,6 +85,22 @@ public sealed class NbdGatherTests
         Assert.IsTrue(replies.Values.All(e => e == 5), $"every write failed with EIO: {string.Join(", ", replies.Values)}");
     }
 
+    [TestMethod]
+    public async Task AWriteWhoseLengthWouldWrapTheGatheredTotal_IsNotGathered_AndEndsTheConnectionInOrder()
+    {
+        // A volume past 4 GiB, so only the length itself can refuse the second write.
+        using var device = new Discarding(8L << 30);
+        var burst = new MemoryStream();
+        burst.Write(RawNbd.Message(RawNbd.CmdWrite, 1, 0, Piece, new byte[Piece], 0));
+
+        // 4 GiB less a little: added to the first write's length in 32 bits it would wrap to a small number.
+        burst.Write(RawNbd.Message(RawNbd.CmdWrite, 2, Piece, uint.MaxValue - Piece + 2, null, 0));
+        var replies = await ServeAsync(new NbdExport(device, "big", ReadOnly: false, TimedDisks: true), burst.ToArray());
+
+        CollectionAssert.AreEquivalent(new ulong[] { 1 }, replies.Keys.ToList(), "the first write answered, the impossible one not");
+        Assert.AreEqual(0u, replies[1]);
+    }
+
     /// <summary>A 4-disk RAID 5 with 16 KiB chunks in memory.</summary>
     private static RaidArray Raid5()
     {
@@ -99,7 +115,10 @@ public sealed class NbdGatherTests
     /// Puts <paramref name="requests"/> in the socket, then serves the connection until its DISC (timed disks, so
     /// nothing is served by the receiving loop itself); the error of each reply, by cookie, failing on a cookie answered twice.
     /// </summary>
-    private static async Task<Dictionary<ulong, uint>> ServeAsync(RaidArray array, byte[] requests)
+    private static Task<Dictionary<ulong, uint>> ServeAsync(RaidArray array, byte[] requests) =>
+        ServeAsync(new NbdExport(array, "gather", ReadOnly: false, TimedDisks: true, StripeBytes: array.Geometry.FullStripeBytes), requests);
+
+    private static async Task<Dictionary<ulong, uint>> ServeAsync(NbdExport export, byte[] requests)
     {
         using var tmp = new TempFolder();
         var endPoint = new UnixDomainSocketEndPoint(Path.Combine(tmp.Path, "s"));
@@ -113,7 +132,6 @@ public sealed class NbdGatherTests
         Assert.IsTrue(send.Wait(TimeSpan.FromSeconds(10)), "the whole burst fits in the socket before serving starts");
         Assert.AreEqual(requests.Length, await send);
 
-        var export = new NbdExport(array, "gather", ReadOnly: false, TimedDisks: true, StripeBytes: array.Geometry.FullStripeBytes);
         using (var transmission = new NbdTransmission(new NetworkStream(served), export))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -132,5 +150,27 @@ public sealed class NbdGatherTests
         }
 
         return replies;
+    }
+
+    /// <summary>A device of any size that keeps nothing: reads give zeroes.</summary>
+    private sealed class Discarding(long length) : IBlockDevice
+    {
+        public long Length => length;
+
+        public int SectorSize => 512;
+
+        public void Read(long offset, Span<byte> destination) => destination.Clear();
+
+        public void Write(long offset, ReadOnlySpan<byte> source)
+        {
+        }
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
