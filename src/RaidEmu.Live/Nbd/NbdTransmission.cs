@@ -234,7 +234,8 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         while (request.GatheredCount < MaxGathered)
         {
             ulong end = request.Offset + request.Length;
-            if ((stripe > 0 && (long)(end % (ulong)stripe) == 0 && request.Length >= stripe) || !await _receiver.TryPeekAsync(_peeked, ct).ConfigureAwait(false))
+            // Stopping at every stripe end realigns a client that started mid-stripe: the next write starts one.
+            if ((stripe > 0 && (long)(end % (ulong)stripe) == 0) || !await _receiver.TryPeekAsync(_peeked, ct).ConfigureAwait(false))
             {
                 return;
             }
