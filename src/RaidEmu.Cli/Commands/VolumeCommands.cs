@@ -45,9 +45,26 @@ internal static class VolumeCommands
         var array = handle.Array;
         long length = o.Length == null ? Math.Max(0, array.Length - offset) : Sizes.Parse(o.Length, "--length");
         CheckRange(offset, length, array.Length, "read", $"{length} bytes");
-        using var output = new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        bool toStdout = o.Output == "-";
+        if (toStdout && OutputTarget.Running != null)
+        {
+            throw new UsageException("--output - is standard output, which the process serving the array cannot write to; read through its NBD export or FUSE image instead");
+        }
+
+        if (toStdout && !Console.IsOutputRedirected)
+        {
+            throw new UsageException("--output - would write the volume's bytes to a terminal: redirect standard output to a file or a pipe");
+        }
+
+        // Shared like dd's output: an exclusive lock made a second read to /dev/null at the same time fail.
+        using var output = toStdout
+            ? Console.OpenStandardOutput()
+            : new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 0);
         long done = ReadOut(array, offset, length, output.Write);
-        CommandContext.Current.Out.WriteLine($"read {done} bytes from offset {offset} into {o.Output}");
+
+        // With the bytes on standard output, the summary goes where dd puts its own: standard error.
+        var summary = toStdout ? CommandContext.Current.Err : CommandContext.Current.Out;
+        summary.WriteLine($"read {done} bytes from offset {offset} into {(toStdout ? "standard output" : o.Output)}");
         return 0;
     }
 

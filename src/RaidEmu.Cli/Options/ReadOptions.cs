@@ -7,7 +7,7 @@ namespace RaidEmu.Cli.Options;
 public sealed class ReadOptions : ArrayOptions
 {
     /// <summary>Destination file.</summary>
-    [Option("output", Required = true, HelpText = "File to write.")]
+    [Option("output", Required = true, HelpText = "File to write (\"-\": standard output).")]
     public string Output { get; set; } = "";
 
     /// <summary>Where to start.</summary>
