@@ -73,17 +73,18 @@ internal sealed unsafe class Raid1Personality : Personality
     {
         long start = unit * UnitBytes;
         int n = (int)Math.Min(UnitBytes, Geometry.ComponentBytes - start);
-        var buffer = Buffers.Rent();
-        try
+        lock (Io.Locks.For(unit))
         {
-            lock (Io.Locks.For(unit))
+            // Inside the lock, as every personality rents (see BufferPool).
+            var buffer = Buffers.Rent();
+            try
             {
                 return RetryOnMemberFailure(buffer, b => SyncUnit(start, n, kind, b.GetSpan()));
             }
-        }
-        finally
-        {
-            Buffers.Return(buffer);
+            finally
+            {
+                Buffers.Return(buffer);
+            }
         }
     }
 

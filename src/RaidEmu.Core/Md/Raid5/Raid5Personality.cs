@@ -63,36 +63,38 @@ internal sealed unsafe class Raid5Personality : Personality
     public override void Write(long offset, ReadOnlySpan<byte> source)
     {
         var written = new ColumnRange[_dataDisks];
-        var buffer = Buffers.Rent();
-        try
+        while (!source.IsEmpty)
         {
-            while (!source.IsEmpty)
+            long stripe = offset / StripeBytes;
+            long rel = offset - (stripe * StripeBytes);
+            int n = (int)Math.Min(source.Length, StripeBytes - rel);
+            for (int lo = 0; lo < _chunk; lo += _segment)
             {
-                long stripe = offset / StripeBytes;
-                long rel = offset - (stripe * StripeBytes);
-                int n = (int)Math.Min(source.Length, StripeBytes - rel);
-                for (int lo = 0; lo < _chunk; lo += _segment)
+                if (Intersect(rel, n, lo, written, out int hullLo, out int hullHi))
                 {
-                    if (Intersect(rel, n, lo, written, out int hullLo, out int hullHi))
+                    fixed (byte* src = source)
                     {
-                        fixed (byte* src = source)
+                        // Scratch is rented inside the stripe lock (see BufferPool): a write waiting for its stripe
+                        // holds none.
+                        lock (Io.Locks.For(stripe))
                         {
-                            var buffers = new SegmentBuffers(buffer.Pointer, _segment, src, _chunk, hullLo, rel);
-                            lock (Io.Locks.For(stripe))
+                            var buffer = Buffers.Rent();
+                            try
                             {
+                                var buffers = new SegmentBuffers(buffer.Pointer, _segment, src, _chunk, hullLo, rel);
                                 RetryOnMemberFailure(buffers, b => WriteSegment(stripe, hullLo, hullHi, written, b));
+                            }
+                            finally
+                            {
+                                Buffers.Return(buffer);
                             }
                         }
                     }
                 }
-
-                offset += n;
-                source = source[n..];
             }
-        }
-        finally
-        {
-            Buffers.Return(buffer);
+
+            offset += n;
+            source = source[n..];
         }
     }
 
@@ -108,25 +110,25 @@ internal sealed unsafe class Raid5Personality : Personality
 
     public override long SyncUnit(long unit, SyncKind kind)
     {
-        var buffer = Buffers.Rent();
-        try
+        long mismatches = 0;
+        for (int lo = 0; lo < _chunk; lo += _segment)
         {
-            long mismatches = 0;
-            for (int lo = 0; lo < _chunk; lo += _segment)
+            int at = lo;
+            lock (Io.Locks.For(unit))
             {
-                int at = lo;
-                lock (Io.Locks.For(unit))
+                var buffer = Buffers.Rent();
+                try
                 {
                     mismatches += RetryOnMemberFailure(buffer, b => SyncSegment(unit, at, at + _segment, kind, b));
                 }
+                finally
+                {
+                    Buffers.Return(buffer);
+                }
             }
+        }
 
-            return mismatches;
-        }
-        finally
-        {
-            Buffers.Return(buffer);
-        }
+        return mismatches;
     }
 
     /// <summary>
