@@ -17,6 +17,9 @@ internal static class NbdMergeBuffers
     private static readonly SemaphoreSlim s_budget = new(Count, Count);
     private static readonly Stack<byte[]> s_free = new(Count);
 
+    /// <summary>Buffers that may still be taken.</summary>
+    public static int Available => s_budget.CurrentCount;
+
     /// <summary>A buffer, or null when the budget is spent.</summary>
     public static byte[]? TryRent()
     {

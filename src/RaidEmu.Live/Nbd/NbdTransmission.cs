@@ -159,11 +159,11 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                     break;
                 case CmdRead or CmdWrite or CmdFlush:
                     await SendBatchAsync(ct).ConfigureAwait(false);
-                    await DispatchAsync(type, flags, cookie, offset, length, ct, cycle).ConfigureAwait(false);
+                    await DispatchAsync(type, flags, cookie, offset, length, cycle, gather: true, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes when refused == 0:
                     await SendBatchAsync(ct).ConfigureAwait(false);
-                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
+                    await DispatchAsync(type, flags, cookie, offset, length, cycle, gather: false, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes:
                     await ReplyAsync(_reply, cookie, refused, ct).ConfigureAwait(false);
@@ -183,7 +183,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// Takes a slot (and a buffer for data), receives a write's payload, and starts the request. A write
     /// without FUA gathers the writes that continue it and have already arrived (see <see cref="GatherAsync"/>).
     /// </summary>
-    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct, int cycle = -1)
+    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, int cycle, bool gather, CancellationToken ct)
     {
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         NbdRequest request;
@@ -192,22 +192,27 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             request = _idle.Count > 0 ? _idle.Pop() : new NbdRequest(this);
         }
 
-        request.Set(type, flags, cookie, offset, length);
+        request.Set(type, flags, cookie, offset, length, cycle);
         try
         {
-            if (type == CmdWrite && (flags & CmdFlagFua) == 0 && cycle >= 0 && NbdMergeBuffers.TryRent() is { } merge)
-            {
-                request.Buffer = merge;
-                request.Merging = true;
-                await _receiver.ReadExactlyAsync(merge.AsMemory(0, (int)length), ct).ConfigureAwait(false);
-                await GatherAsync(request, cycle, ct).ConfigureAwait(false);
-            }
-            else if (type is CmdRead or CmdWrite)
+            if (type is CmdRead or CmdWrite)
             {
                 request.Buffer = await NbdBuffers.RentAsync(ct).ConfigureAwait(false);
                 if (type == CmdWrite)
                 {
                     await _receiver.ReadExactlyAsync(request.Buffer.AsMemory(HeaderRoom, (int)length), ct).ConfigureAwait(false);
+
+                    // A gathering buffer is taken only once a continuing write is known to be there: taken for every
+                    // write, lone writes held all eight and starved the gathering of other connections.
+                    if ((flags & CmdFlagFua) == 0 && gather && await NextContinuesAsync(request, cycle, ct).ConfigureAwait(false)
+                        && NbdMergeBuffers.TryRent() is { } merge)
+                    {
+                        request.Buffer.AsSpan(HeaderRoom, (int)length).CopyTo(merge);
+                        NbdBuffers.Return(request.Buffer);
+                        request.Buffer = merge;
+                        request.Merging = true;
+                        await GatherAsync(request, cycle, ct).ConfigureAwait(false);
+                    }
                 }
             }
         }
@@ -229,31 +234,37 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// </summary>
     private async Task GatherAsync(NbdRequest request, int cycle, CancellationToken ct)
     {
-        long stripe = export.StripeBytes;
-        long limit = GatherLimit;
-        while (request.GatheredCount < MaxGathered)
+        while (request.GatheredCount < MaxGathered && await NextContinuesAsync(request, cycle, ct).ConfigureAwait(false))
         {
-            ulong end = request.Offset + request.Length;
-            // Stopping at every stripe end realigns a client that started mid-stripe: the next write starts one.
-            if ((stripe > 0 && (long)(end % (ulong)stripe) == 0) || !await _receiver.TryPeekAsync(_peeked, ct).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(4));
-            ushort type = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(6));
-            ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(16));
             uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
-            if (BinaryPrimitives.ReadUInt32BigEndian(_peeked) != RequestMagic || type != CmdWrite || (flags & CmdFlagFua) != 0
-                || offset != end || length == 0 || (long)request.Length + length > limit || !InRange(offset, length) || PowerCycle != cycle)
-            {
-                return;
-            }
-
             _receiver.Skip(_peeked.Length);
             await _receiver.ReadExactlyAsync(request.Buffer.AsMemory((int)request.Length, (int)length), ct).ConfigureAwait(false);
             request.Gather(BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(8)), length);
         }
+    }
+
+    /// <summary>
+    /// True when the next request has already arrived (its header is in <see cref="_peeked"/>, not taken) and is a
+    /// write without FUA that starts where <paramref name="request"/> ends, fits in a gathering buffer with it, and
+    /// the power cycle is still the one the request began in.
+    /// </summary>
+    private async ValueTask<bool> NextContinuesAsync(NbdRequest request, int cycle, CancellationToken ct)
+    {
+        long stripe = export.StripeBytes;
+        ulong end = request.Offset + request.Length;
+
+        // Stopping at every stripe end realigns a client that started mid-stripe: the next write starts one.
+        if ((stripe > 0 && (long)(end % (ulong)stripe) == 0) || !await _receiver.TryPeekAsync(_peeked, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(4));
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(_peeked.AsSpan(6));
+        ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(16));
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
+        return BinaryPrimitives.ReadUInt32BigEndian(_peeked) == RequestMagic && type == CmdWrite && (flags & CmdFlagFua) == 0
+            && offset == end && length != 0 && (long)request.Length + length <= GatherLimit && InRange(offset, length) && PowerCycle == cycle;
     }
 
     /// <summary>The most bytes one gathered write holds: whole stripes, as many as fit in a gathering buffer.</summary>
@@ -273,7 +284,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             }
             else
             {
-                uint error = Perform(request);
+                // Power was lost and came back while this request waited (gathering makes that wait longer): the
+                // connection belongs to the server that lost power, and nothing it received may land.
+                uint error = PowerCycle != request.Cycle ? EIo : Perform(request);
                 if (request.Merging)
                 {
                     await ReplyGatheredAsync(request, error, ct).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using RaidEmu.Core.Devices;
 using RaidEmu.Core.Events;
 using RaidEmu.Core.Md;
 using RaidEmu.Core.Mdadm;
+using RaidEmu.Live;
 using RaidEmu.Live.Nbd;
 using RaidEmu.Tests.Shared;
 
@@ -101,6 +102,60 @@ public sealed class NbdGatherTests
         Assert.AreEqual(0u, replies[1]);
     }
 
+    [TestMethod]
+    [DoNotParallelize] // the gathering budget is shared by every connection in the process
+    public async Task WritesThatNothingContinues_TakeNoGatheringBuffer()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int ports);
+        ThreadPool.SetMinThreads(Math.Max(workers, 2 * NbdTransmission.MaxInFlight), ports);
+        using var device = new Gated(1L << 30);
+        var burst = new MemoryStream();
+        for (int i = 0; i < NbdMergeBuffers.Count; i++)
+        {
+            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * 2 * Piece), Piece, new byte[Piece], 0));
+        }
+
+        burst.Write(RawNbd.Message(RawNbd.CmdDisconnect, 99, 0, 0, null, 0));
+        var serving = ServeAsync(new NbdExport(device, "gated", ReadOnly: false, TimedDisks: true), burst.ToArray());
+        Assert.IsTrue(device.WaitForWriters(NbdMergeBuffers.Count), "every write reaches the device");
+
+        // Taken for every write, the eight lone writes held the whole budget while the device kept them waiting.
+        int available = NbdMergeBuffers.Available;
+        device.Open();
+        var replies = await serving;
+
+        Assert.AreEqual(NbdMergeBuffers.Count, available, "no gathering buffer is held by a write nothing continues");
+        Assert.AreEqual(NbdMergeBuffers.Count, replies.Count);
+    }
+
+    [TestMethod]
+    public async Task AWriteThatWaitedThroughAPowerLoss_DoesNotLand()
+    {
+        // Each held write blocks a pool thread; without enough of them the pool adds one every half second.
+        ThreadPool.GetMinThreads(out int workers, out int ports);
+        ThreadPool.SetMinThreads(Math.Max(workers, 2 * NbdTransmission.MaxInFlight), ports);
+        using var device = new Gated(1L << 30);
+        var burst = new MemoryStream();
+        for (int i = 0; i < NbdTransmission.MaxInFlight; i++)
+        {
+            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * 2 * Piece), Piece, new byte[Piece], 0));
+        }
+
+        // The connection's slots are all taken: this write waits for one while power is lost and comes back.
+        const long Late = 1L << 29;
+        burst.Write(RawNbd.Message(RawNbd.CmdWrite, 50, Late, Piece, new byte[Piece], 0));
+        burst.Write(RawNbd.Message(RawNbd.CmdDisconnect, 99, 0, 0, null, 0));
+        var serving = ServeAsync(new NbdExport(device, "gated", ReadOnly: false, TimedDisks: true), burst.ToArray());
+        Assert.IsTrue(device.WaitForWriters(NbdTransmission.MaxInFlight), "the first writes reach the device");
+        Thread.Sleep(200); // time for the receiving loop to take the late write's header and wait for a slot
+        device.PowerCycle++;
+        device.Open();
+        var replies = await serving;
+
+        Assert.IsFalse(device.Offsets.Contains(Late), "a write received before the power loss must not land after it");
+        Assert.IsFalse(replies.TryGetValue(50, out uint error) && error == 0, "nor be answered as written");
+    }
+
     /// <summary>A 4-disk RAID 5 with 16 KiB chunks in memory.</summary>
     private static RaidArray Raid5()
     {
@@ -150,6 +205,41 @@ public sealed class NbdGatherTests
         }
 
         return replies;
+    }
+
+    /// <summary>A device that keeps nothing and holds every write until opened; it counts and records them.</summary>
+    private sealed class Gated(long length) : IPowerCycledDevice
+    {
+        private readonly ManualResetEventSlim _open = new(false);
+        private readonly System.Collections.Concurrent.ConcurrentBag<long> _offsets = [];
+        private int _writers;
+
+        public long Length => length;
+
+        public int SectorSize => 512;
+
+        public int PowerCycle { get; set; }
+
+        public IReadOnlyCollection<long> Offsets => _offsets;
+
+        public bool WaitForWriters(int count) => SpinWait.SpinUntil(() => Volatile.Read(ref _writers) >= count, 10_000);
+
+        public void Open() => _open.Set();
+
+        public void Read(long offset, Span<byte> destination) => destination.Clear();
+
+        public void Write(long offset, ReadOnlySpan<byte> source)
+        {
+            _offsets.Add(offset);
+            Interlocked.Increment(ref _writers);
+            _open.Wait(TimeSpan.FromSeconds(20));
+        }
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose() => _open.Dispose();
     }
 
     /// <summary>A device of any size that keeps nothing: reads give zeroes.</summary>
