@@ -26,6 +26,33 @@ public sealed class ArrayEventJsonTests
     }
 
     [TestMethod]
+    public void Line_IsWhatTheSerializerWrites_ForEveryAsciiCharacterInEveryTextField()
+    {
+        for (char c = '\0'; c < 128; c++)
+        {
+            string text = $"a{c}b";
+            var entry = new ArrayEvent(DateTimeOffset.UnixEpoch, Guid.Empty, text, 1, text, 2) { Supply = text, Redfish = text, Ipmi = text };
+            Assert.AreEqual(JsonSerializer.Serialize(entry) + "\n", Encoding.UTF8.GetString(ArrayEventJson.Line(entry)), $"character {(int)c}");
+        }
+    }
+
+    [TestMethod]
+    public void Line_IsWhatTheSerializerWrites_ForAnyTime()
+    {
+        var random = new Random(11);
+        for (int i = 0; i < 2000; i++)
+        {
+            var offset = TimeSpan.FromMinutes(random.Next(-14 * 60, (14 * 60) + 1));
+            long ticks = random.NextInt64(DateTime.MinValue.Ticks + TimeSpan.TicksPerDay, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay);
+
+            // Fractions with trailing zeros, and none at all, as often as any other.
+            ticks -= ticks % (long)Math.Pow(10, random.Next(0, 8));
+            var entry = new ArrayEvent(new DateTimeOffset(ticks, offset), Guid.NewGuid(), "T", random.Next(-1, 64), "d", (ulong)random.NextInt64());
+            Assert.AreEqual(JsonSerializer.Serialize(entry) + "\n", Encoding.UTF8.GetString(ArrayEventJson.Line(entry)));
+        }
+    }
+
+    [TestMethod]
     public void Parse_ReadsBackEveryField()
     {
         foreach (var entry in s_events)
