@@ -795,6 +795,17 @@ internal sealed unsafe class Raid5Personality : Personality
         }
 
         Io.ReadMembers(reads, readCount);
+        if (kind == SyncKind.Check)
+        {
+            // A check writes nothing: every column, parity among them, XORs to zero on a consistent page.
+            byte** all = stackalloc byte*[_disks];
+            for (int slot = 0; slot < _disks; slot++)
+            {
+                all[slot] = Column(slot);
+            }
+
+            return (long)ParityCheck.MismatchedPages(all, _disks, width, PageBytes) * (PageBytes / 512);
+        }
 
         // One spare column past the members receives the computed parity.
         byte* computed = Column(_disks);
