@@ -65,6 +65,32 @@ public sealed class ReadOutTests
         Assert.IsTrue(readsWhenStopped <= 5, $"readers stay at most three blocks ahead, read {readsWhenStopped}");
     }
 
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void ReadersAskedFor_AreTheMostReadingAtOnce(int readers)
+    {
+        using var inner = Filled(8L * Block);
+        using var device = new FailingDevice(inner, failAt: -1);
+        using var got = new MemoryStream();
+
+        VolumeCommands.ReadOut(device, 0, device.Length, got.Write, readers);
+
+        CollectionAssert.AreEqual(ReadAll(inner), got.ToArray());
+        Assert.IsTrue(device.MostAtOnce <= readers, $"{device.MostAtOnce} reads at once; with one reader (an array with seeded faults) no two overlap");
+        if (readers == 1)
+        {
+            CollectionAssert.AreEqual(Enumerable.Range(0, 8).Select(b => (long)b * Block).ToList(), device.Offsets, "and they go in order");
+        }
+    }
+
+    private static byte[] ReadAll(MemoryBlockDevice device)
+    {
+        var bytes = new byte[device.Length];
+        device.Read(0, bytes);
+        return bytes;
+    }
+
     private static MemoryBlockDevice Filled(long length)
     {
         var device = new MemoryBlockDevice(length);
@@ -85,7 +111,33 @@ public sealed class ReadOutTests
 
         public int SectorSize => inner.SectorSize;
 
+        private int _reading;
+
+        public int MostAtOnce { get; private set; }
+
+        public List<long> Offsets { get; } = [];
+
         public void Read(long offset, Span<byte> destination)
+        {
+            int reading = Interlocked.Increment(ref _reading);
+            lock (Offsets)
+            {
+                Offsets.Add(offset);
+                MostAtOnce = Math.Max(MostAtOnce, reading);
+            }
+
+            try
+            {
+                Thread.Sleep(20); // long enough for a second reader to start before this one ends
+                ReadThrough(offset, destination);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _reading);
+            }
+        }
+
+        private void ReadThrough(long offset, Span<byte> destination)
         {
             Interlocked.Increment(ref _reads);
             if (failAt >= offset && failAt < offset + destination.Length)

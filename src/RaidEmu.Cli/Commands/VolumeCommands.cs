@@ -56,11 +56,11 @@ internal static class VolumeCommands
             throw new UsageException("--output - would write the volume's bytes to a terminal: redirect standard output to a file or a pipe");
         }
 
-        // Shared like dd's output: an exclusive lock made a second read to /dev/null at the same time fail.
-        using var output = toStdout
-            ? Console.OpenStandardOutput()
-            : new FileStream(CommandContext.Current.Path(o.Output), FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 0);
-        long done = ReadOut(array, offset, length, output.Write);
+        using var output = toStdout ? StandardOutput() : OpenOutput(CommandContext.Current.Path(o.Output));
+
+        // Seeded faults pick their failures by each disk's I/O count: reads side by side would interleave those
+        // counts and make the same command fail one run and pass the next.
+        long done = ReadOut(array, offset, length, output.Write, array.Faults.Faults.Count > 0 ? 1 : ReadersAhead);
 
         // With the bytes on standard output, the summary goes where dd puts its own: standard error.
         var summary = toStdout ? CommandContext.Current.Err : CommandContext.Current.Out;
@@ -74,11 +74,11 @@ internal static class VolumeCommands
     /// page-cached member read is a memory copy that runs on one core, and the two cores copy twice as much. Memory
     /// stays at three blocks whatever the length; a single block is read on this thread and never starts the pool.
     /// </summary>
-    public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume)
+    public static long ReadOut(IBlockDevice volume, long offset, long length, Action<ReadOnlySpan<byte>> consume, int readers = ReadersAhead)
     {
         int blockBytes = Buffered(BlockBytesFor(volume), length);
         long blocks = blockBytes == 0 ? 0 : (length + blockBytes - 1) / blockBytes;
-        var buffers = new byte[Math.Min(blocks, ReadersAhead + 1)][];
+        var buffers = new byte[Math.Min(blocks, readers + 1)][];
         var reads = new Task[buffers.Length];
         long done = 0;
         ProgressView.Run("read", length, progress =>
@@ -98,7 +98,7 @@ internal static class VolumeCommands
 
             try
             {
-                while (started < Math.Min(blocks, ReadersAhead))
+                while (started < Math.Min(blocks, readers))
                 {
                     Start();
                 }
@@ -107,7 +107,7 @@ internal static class VolumeCommands
                 {
                     int slot = (int)(block % buffers.Length);
                     reads[slot].GetAwaiter().GetResult();
-                    while (started < Math.Min(blocks, block + ReadersAhead + 1))
+                    while (started < Math.Min(blocks, block + readers + 1))
                     {
                         Start();
                     }
@@ -128,6 +128,22 @@ internal static class VolumeCommands
         });
         return done;
     }
+
+    /// <summary>
+    /// The output file, locked as dd does not: exclusively when it is a regular file, so a read can never empty a
+    /// file another process is using (a member disk of a running array, another read's output); shared when it is
+    /// not (/dev/null, a pipe), which two reads may well write at once.
+    /// </summary>
+    private static FileStream OpenOutput(string path)
+    {
+        bool special = File.Exists(path) && HostFile.Stat(path).Kind is not HostFileKind.Regular;
+        return new FileStream(path, FileMode.Create, FileAccess.Write, special ? FileShare.ReadWrite : FileShare.None, 0);
+    }
+
+    // A stream on descriptor 1 itself: the console's stream treats a closed pipe (EPIPE) as success, so a read
+    // into `| head -c 1` ran to its end and reported every byte written.
+    private static FileStream StandardOutput() =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 0);
 
     private static Task RunHere(Action action)
     {

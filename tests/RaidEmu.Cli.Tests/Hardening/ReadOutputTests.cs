@@ -2,7 +2,7 @@ using RaidEmu.Tests.Shared;
 
 namespace RaidEmu.Cli.Tests.Hardening;
 
-/// <summary>read --output: standard output for pipes, and an output another process has open as well.</summary>
+/// <summary>read --output: standard output for pipes, /dev/null shared, and a file in use left alone.</summary>
 [TestClass]
 public sealed class ReadOutputTests
 {
@@ -27,19 +27,47 @@ public sealed class ReadOutputTests
     }
 
     [TestMethod]
-    public void An_output_another_process_holds_open_is_written_all_the_same()
+    public void A_reader_that_goes_away_ends_the_read_with_an_error()
+    {
+        using var tmp = new TempFolder();
+        string array = Filled(tmp, out _);
+
+        using var process = Cli.Start("read", array, "--output", "-");
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.AreNotEqual(-1, process.StandardOutput.BaseStream.ReadByte());
+        process.StandardOutput.BaseStream.Close(); // as `| head -c 1` does
+        Assert.IsTrue(process.WaitForExit(60_000), "raidemu read did not finish");
+
+        Assert.AreEqual(1, process.ExitCode, stderr.Result);
+        Assert.AreEqual("raidemu: Broken pipe", stderr.Result.Trim(), "one line, and no claim that every byte was read");
+    }
+
+    [TestMethod]
+    public void Two_reads_may_write_into_dev_null_at_once()
+    {
+        using var tmp = new TempFolder();
+        string array = Filled(tmp, out _);
+
+        // What a second raidemu read holds on /dev/null while it runs: a shared lock.
+        using (new FileStream("/dev/null", FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            StringAssert.Contains(Cli.Run("read", array, "--output", "/dev/null").Ok().Out, "read 2097152 bytes");
+        }
+    }
+
+    [TestMethod]
+    public void A_file_in_use_is_never_emptied_not_even_a_member_of_the_array_read()
     {
         using var tmp = new TempFolder();
         string array = Filled(tmp, out var data);
-        string output = tmp.Combine("shared.bin");
+        string member = Path.Combine(array, "disk2.img");
+        var before = File.ReadAllBytes(member);
 
-        // What a second raidemu read (or dd) into the same file holds: before, read locked its output exclusively,
-        // and two reads into /dev/null at once failed with "being used by another process".
-        using (new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
-        {
-            Cli.Run("read", array, "--output", output).Ok();
-        }
+        Cli.Run("read", array, "--output", member, "--length", "1M").Fails(1, "being used by another process");
 
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(member), "the member disk is untouched");
+        string output = tmp.Combine("out.bin");
+        Cli.Run("read", array, "--output", output).Ok();
         CollectionAssert.AreEqual(data, File.ReadAllBytes(output));
     }
 
