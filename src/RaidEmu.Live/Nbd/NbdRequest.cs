@@ -31,12 +31,8 @@ internal sealed class NbdRequest(NbdTransmission connection) : IThreadPoolWorkIt
     /// <summary>True when <see cref="Buffer"/> came from <see cref="NbdMergeBuffers"/>: its data starts at 0, not after a header's room.</summary>
     public bool Merging { get; set; }
 
-    /// <summary>The export's power cycle when the connection began: a request run in a later one is refused.</summary>
-    public int Cycle { get; private set; }
-
-    public void Set(ushort type, ushort flags, ulong cookie, ulong offset, uint length, int cycle)
+    public void Set(ushort type, ushort flags, ulong cookie, ulong offset, uint length)
     {
-        Cycle = cycle;
         Type = type;
         Flags = flags;
         Cookie = cookie;

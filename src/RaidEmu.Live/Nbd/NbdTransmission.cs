@@ -61,6 +61,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     private byte[]? _batch;
     private int _batched;
 
+    // The export's power cycle when this connection began: nothing it received may land in a later one.
+    private int _cycle;
+
     // Average device time of recent reads and writes (ticks); starts slow, so a connection begins on the pool.
     private long _averageTicks = 2 * InlineTicks;
 
@@ -111,7 +114,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// <summary>The receiving loop: true when the connection ends in order (requests in flight are answered), false when it must be dropped.</summary>
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
-        int cycle = PowerCycle;
+        int cycle = _cycle = PowerCycle;
         while (true)
         {
             // Nothing more has arrived: answer what was served before waiting for the client.
@@ -192,7 +195,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             request = _idle.Count > 0 ? _idle.Pop() : new NbdRequest(this);
         }
 
-        request.Set(type, flags, cookie, offset, length, cycle);
+        request.Set(type, flags, cookie, offset, length);
         try
         {
             if (type is CmdRead or CmdWrite)
@@ -284,9 +287,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             }
             else
             {
-                // Power was lost and came back while this request waited (gathering makes that wait longer): the
-                // connection belongs to the server that lost power, and nothing it received may land.
-                uint error = PowerCycle != request.Cycle ? EIo : Perform(request);
+                uint error = Perform(request);
                 if (request.Merging)
                 {
                     await ReplyGatheredAsync(request, error, ct).ConfigureAwait(false);
@@ -522,9 +523,18 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         }
     }
 
-    /// <summary>A write (of <paramref name="data"/>) or a flush; the NBD error.</summary>
+    /// <summary>
+    /// A write (of <paramref name="data"/>) or a flush; the NBD error. Power lost and back since the connection
+    /// began (while a request waited for a slot, for gathering, or for the rest of its payload) makes it EIO: the
+    /// connection belongs to the server that lost power, and what it received must not land in the next cycle.
+    /// </summary>
     private uint Attempt(ushort type, ulong offset, ReadOnlySpan<byte> data)
     {
+        if (PowerCycle != _cycle)
+        {
+            return EIo;
+        }
+
         try
         {
             if (type == CmdFlush)

@@ -156,6 +156,45 @@ public sealed class NbdGatherTests
         Assert.IsFalse(replies.TryGetValue(50, out uint error) && error == 0, "nor be answered as written");
     }
 
+    [TestMethod]
+    public async Task AWriteWhosePayloadArrivesAcrossAPowerLoss_LandsNoFurtherThanTheLoss()
+    {
+        using var device = new Gated(1L << 30);
+        using var tmp = new TempFolder();
+        var endPoint = new UnixDomainSocketEndPoint(Path.Combine(tmp.Path, "s"));
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(endPoint);
+        listener.Listen();
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await client.ConnectAsync(endPoint);
+        using var served = await listener.AcceptAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var transmission = new NbdTransmission(new NetworkStream(served), new NbdExport(device, "gated", ReadOnly: false, TimedDisks: true));
+        var running = transmission.RunAsync(timeout.Token);
+
+        // A FUA write of two gathering buffers: its first piece reaches the device, then power is lost and comes
+        // back, then the rest of the payload arrives.
+        const int Half = NbdMergeBuffers.Size;
+        var write = RawNbd.Message(RawNbd.CmdWrite, 1, 0, 2 * Half, new byte[2 * Half], 1);
+        int header = write.Length - (2 * Half);
+        await client.SendAsync(write.AsMemory(0, header + Half));
+        Assert.IsTrue(device.WaitForWriters(1), "the first piece reaches the device");
+        device.PowerCycle++;
+        device.Open();
+        await client.SendAsync(write.AsMemory(header + Half));
+        await client.SendAsync(RawNbd.Message(RawNbd.CmdDisconnect, 2, 0, 0, null, 0));
+        await running;
+        served.Shutdown(SocketShutdown.Send);
+
+        CollectionAssert.AreEqual(new long[] { 0 }, device.Offsets.ToList(), "only the piece written before the loss landed");
+        using var stream = new NetworkStream(client);
+        var head = new byte[16];
+        if (await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false) == head.Length)
+        {
+            Assert.AreNotEqual(0u, BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4)), "the write is not answered as done");
+        }
+    }
+
     /// <summary>A 4-disk RAID 5 with 16 KiB chunks in memory.</summary>
     private static RaidArray Raid5()
     {
