@@ -31,6 +31,7 @@ internal sealed class BufferPool : IDisposable
     private readonly Stack<AlignedBuffer> _free = new(Kept);
     private readonly object _gate = new();
     private int _live;
+    private bool _disposed;
 
     public BufferPool(int bufferBytes) => BufferBytes = bufferBytes;
 
@@ -84,7 +85,9 @@ internal sealed class BufferPool : IDisposable
     {
         lock (_gate)
         {
-            if (_free.Count < Kept)
+            // After the pool is disposed (an abandoned array) a buffer still in use then is freed on its return:
+            // native memory has no finalizer to free it later.
+            if (_free.Count < Kept && !_disposed)
             {
                 _free.Push(buffer);
                 Monitor.Pulse(_gate);
@@ -100,6 +103,7 @@ internal sealed class BufferPool : IDisposable
     {
         lock (_gate)
         {
+            _disposed = true;
             while (_free.TryPop(out var buffer))
             {
                 ((IDisposable)buffer).Dispose();

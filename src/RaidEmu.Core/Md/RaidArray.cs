@@ -271,6 +271,9 @@ public sealed partial class RaidArray : IBlockDevice
             CloseDevices();
         }
 
+        // Its scratch is native memory that nothing else frees: a served array is abandoned at every power loss,
+        // and each one left its kept buffers behind for good (found by the review helper).
+        _personality.Dispose();
         _io.Dispose();
     }
 

@@ -9,6 +9,9 @@ namespace RaidEmu.Live.Nbd;
 /// one socket write. Buffers are kept for reuse once made. A client that never reads its replies pins at
 /// most <see cref="NbdTransmission.MaxInFlight"/> of them (its reads wait on the socket); eight such
 /// clients at once spend the budget, and other connections wait until they leave or the server stops.
+/// Two other budgets bound the rest of a server's memory: writes gathered into whole stripes use
+/// <see cref="NbdMergeBuffers"/> (8 of 4 MiB, taken only when free), and the arrays' stripe scratch is at
+/// most 16 buffers of up to 2 MiB per array (RaidEmu.Core's BufferPool).
 /// </summary>
 internal static class NbdBuffers
 {

@@ -31,6 +31,22 @@ public sealed class BufferPoolTests
     }
 
     [TestMethod]
+    public void ABufferReturnedAfterThePoolIsDisposed_IsFreed()
+    {
+        var pool = new BufferPool(64 * 1024);
+        var kept = pool.Rent();
+        var inUse = pool.Rent();
+        pool.Return(kept);
+
+        pool.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => kept.GetSpan(), "kept buffers are freed with the pool");
+
+        pool.Return(inUse);
+        Assert.ThrowsExactly<ObjectDisposedException>(() => inUse.GetSpan(), "one in use then is freed when it comes back");
+        Assert.AreEqual(0, pool.Live);
+    }
+
+    [TestMethod]
     public void ManyWritersAndDegradedReadersOnFewStripesAllFinish()
     {
         using var array = TestArrays.Raid5(out _, disks: 4, chunk: 16 * 1024, stripes: 4);
