@@ -106,14 +106,8 @@ public sealed class NbdGatherTests
     [DoNotParallelize] // the gathering budget is shared by every connection in the process
     public async Task WritesThatNothingContinues_TakeNoGatheringBuffer()
     {
-        ThreadPool.GetMinThreads(out int workers, out int ports);
-        ThreadPool.SetMinThreads(Math.Max(workers, 2 * NbdTransmission.MaxInFlight), ports);
         using var device = new Gated(1L << 30);
-        var burst = new MemoryStream();
-        for (int i = 0; i < NbdMergeBuffers.Count; i++)
-        {
-            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * 2 * Piece), Piece, new byte[Piece], 0));
-        }
+        var burst = LoneWrites(NbdMergeBuffers.Count);
 
         burst.Write(RawNbd.Message(RawNbd.CmdDisconnect, 99, 0, 0, null, 0));
         var serving = ServeAsync(new NbdExport(device, "gated", ReadOnly: false, TimedDisks: true), burst.ToArray());
@@ -131,15 +125,8 @@ public sealed class NbdGatherTests
     [TestMethod]
     public async Task AWriteThatWaitedThroughAPowerLoss_DoesNotLand()
     {
-        // Each held write blocks a pool thread; without enough of them the pool adds one every half second.
-        ThreadPool.GetMinThreads(out int workers, out int ports);
-        ThreadPool.SetMinThreads(Math.Max(workers, 2 * NbdTransmission.MaxInFlight), ports);
         using var device = new Gated(1L << 30);
-        var burst = new MemoryStream();
-        for (int i = 0; i < NbdTransmission.MaxInFlight; i++)
-        {
-            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * 2 * Piece), Piece, new byte[Piece], 0));
-        }
+        var burst = LoneWrites(NbdTransmission.MaxInFlight);
 
         // The connection's slots are all taken: this write waits for one while power is lost and comes back.
         const long Late = 1L << 29;
@@ -193,6 +180,24 @@ public sealed class NbdGatherTests
         {
             Assert.AreNotEqual(0u, BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4)), "the write is not answered as done");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> writes with gaps between them (cookies 1 to count), for a device that holds every
+    /// write: each held write blocks a pool thread, so the pool gets enough of them at once (it would add one
+    /// every half second).
+    /// </summary>
+    private static MemoryStream LoneWrites(int count)
+    {
+        ThreadPool.GetMinThreads(out int workers, out int ports);
+        ThreadPool.SetMinThreads(Math.Max(workers, 2 * NbdTransmission.MaxInFlight), ports);
+        var burst = new MemoryStream();
+        for (int i = 0; i < count; i++)
+        {
+            burst.Write(RawNbd.Message(RawNbd.CmdWrite, (ulong)i + 1, (ulong)(i * 2 * Piece), Piece, new byte[Piece], 0));
+        }
+
+        return burst;
     }
 
     /// <summary>A 4-disk RAID 5 with 16 KiB chunks in memory.</summary>
