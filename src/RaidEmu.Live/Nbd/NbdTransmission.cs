@@ -114,7 +114,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// <summary>The receiving loop: true when the connection ends in order (requests in flight are answered), false when it must be dropped.</summary>
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
-        int cycle = _cycle = PowerCycle;
+        _cycle = PowerCycle;
         while (true)
         {
             // Nothing more has arrived: answer what was served before waiting for the client.
@@ -126,7 +126,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
             await _receiver.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
 
             // The export lost power since this client connected: drop it, as a rebooted server would.
-            if (PowerCycle != cycle)
+            if (PowerCycle != _cycle)
             {
                 return false;
             }
@@ -162,11 +162,11 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
                     break;
                 case CmdRead or CmdWrite or CmdFlush:
                     await SendBatchAsync(ct).ConfigureAwait(false);
-                    await DispatchAsync(type, flags, cookie, offset, length, cycle, gather: true, ct).ConfigureAwait(false);
+                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes when refused == 0:
                     await SendBatchAsync(ct).ConfigureAwait(false);
-                    await DispatchAsync(type, flags, cookie, offset, length, cycle, gather: false, ct).ConfigureAwait(false);
+                    await DispatchAsync(type, flags, cookie, offset, length, ct).ConfigureAwait(false);
                     break;
                 case CmdWriteZeroes:
                     await ReplyAsync(_reply, cookie, refused, ct).ConfigureAwait(false);
@@ -186,7 +186,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// Takes a slot (and a buffer for data), receives a write's payload, and starts the request. A write
     /// without FUA gathers the writes that continue it and have already arrived (see <see cref="GatherAsync"/>).
     /// </summary>
-    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, int cycle, bool gather, CancellationToken ct)
+    private async Task DispatchAsync(ushort type, ushort flags, ulong cookie, ulong offset, uint length, CancellationToken ct)
     {
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         NbdRequest request;
@@ -207,14 +207,14 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
 
                     // A gathering buffer is taken only once a continuing write is known to be there: taken for every
                     // write, lone writes held all eight and starved the gathering of other connections.
-                    if ((flags & CmdFlagFua) == 0 && gather && await NextContinuesAsync(request, cycle, ct).ConfigureAwait(false)
+                    if ((flags & CmdFlagFua) == 0 && await NextContinuesAsync(request, ct).ConfigureAwait(false)
                         && NbdMergeBuffers.TryRent() is { } merge)
                     {
                         request.Buffer.AsSpan(HeaderRoom, (int)length).CopyTo(merge);
                         NbdBuffers.Return(request.Buffer);
                         request.Buffer = merge;
                         request.Merging = true;
-                        await GatherAsync(request, cycle, ct).ConfigureAwait(false);
+                        await GatherAsync(request, ct).ConfigureAwait(false);
                     }
                 }
             }
@@ -235,9 +235,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// writes instead of a read-modify-write per piece. It never waits for a request that has not arrived,
     /// and stops at the end of a stripe, so the next write starts one.
     /// </summary>
-    private async Task GatherAsync(NbdRequest request, int cycle, CancellationToken ct)
+    private async Task GatherAsync(NbdRequest request, CancellationToken ct)
     {
-        while (request.GatheredCount < MaxGathered && await NextContinuesAsync(request, cycle, ct).ConfigureAwait(false))
+        while (request.GatheredCount < MaxGathered && await NextContinuesAsync(request, ct).ConfigureAwait(false))
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
             _receiver.Skip(_peeked.Length);
@@ -249,9 +249,9 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
     /// <summary>
     /// True when the next request has already arrived (its header is in <see cref="_peeked"/>, not taken) and is a
     /// write without FUA that starts where <paramref name="request"/> ends, fits in a gathering buffer with it, and
-    /// the power cycle is still the one the request began in.
+    /// the power cycle is still the one the connection began in.
     /// </summary>
-    private async ValueTask<bool> NextContinuesAsync(NbdRequest request, int cycle, CancellationToken ct)
+    private async ValueTask<bool> NextContinuesAsync(NbdRequest request, CancellationToken ct)
     {
         long stripe = export.StripeBytes;
         ulong end = request.Offset + request.Length;
@@ -267,7 +267,7 @@ internal sealed class NbdTransmission(Stream stream, NbdExport export) : IDispos
         ulong offset = BinaryPrimitives.ReadUInt64BigEndian(_peeked.AsSpan(16));
         uint length = BinaryPrimitives.ReadUInt32BigEndian(_peeked.AsSpan(24));
         return BinaryPrimitives.ReadUInt32BigEndian(_peeked) == RequestMagic && type == CmdWrite && (flags & CmdFlagFua) == 0
-            && offset == end && length != 0 && (long)request.Length + length <= GatherLimit && InRange(offset, length) && PowerCycle == cycle;
+            && offset == end && length != 0 && (long)request.Length + length <= GatherLimit && InRange(offset, length) && PowerCycle == _cycle;
     }
 
     /// <summary>The most bytes one gathered write holds: whole stripes, as many as fit in a gathering buffer.</summary>
