@@ -14,6 +14,7 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        JitProfile.Start(args);
         if (Runner.Parse(args, out int code) is not { } options)
         {
             return code;

@@ -15,7 +15,10 @@ internal static class Cli
     /// <summary>Runs raidemu with <paramref name="input"/> piped into its standard input, as `producer | raidemu ...` does.</summary>
     public static Result Pipe(byte[] input, params string[] args) => Pipe(null, input, args);
 
-    private static Result Pipe(string? workingDirectory, byte[] input, string[] args)
+    /// <summary>Runs raidemu with these environment variables set (a null value removes the variable).</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args) => Pipe(null, [], args, environment);
+
+    private static Result Pipe(string? workingDirectory, byte[] input, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +27,18 @@ internal static class Cli
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? "",
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         info.ArgumentList.Add(s_dll);
         foreach (string arg in args)
         {
