@@ -9,15 +9,22 @@ namespace RaidEmu.Cli;
 /// <remarks>
 /// Most of a short verb's time is fixed start-up, and about a third of that is JIT of code that precompiled
 /// (ReadyToRun) images cannot hold: generic code over value types (the parser library's LINQ over key/value
-/// pairs, the engine's span helpers) and the XOR and checksum kernels. A `check` of a 4 MiB array took 12 ms
-/// less with a profile (README, Benchmarks). A profile only decides what is compiled early: the runtime checks
-/// each module's identity and ignores a profile that does not match or does not parse, so a stale or damaged
-/// file costs nothing but the gain.
+/// pairs, the engine's span helpers) and the XOR and checksum kernels. A `check` of a 4 MiB array took 18 ms
+/// less with a profile (README, Benchmarks). A profile only decides what is compiled early, and the runtime
+/// ignores one that is stale or does not parse, but not every damaged one: a module record with a valid
+/// layout and a broken name aborts the process on the runtime's own thread, where nothing can catch it. So
+/// each run leaves a marker with its process id while it runs; a marker whose process is gone means a run
+/// ended without exiting (a crash, or a kill), and the profile goes with it. At most one run pays for a
+/// damaged file. Root never uses a folder that another user could own (its HOME may be a user's under sudo):
+/// the runtime writes the profile with no protection against a link planted there.
 /// </remarks>
 internal static class JitProfile
 {
-    /// <summary>Set to 0 to record and use no profile.</summary>
+    /// <summary>Set to 0 to record and use no profile, or to a folder to keep the profiles there.</summary>
     public const string Switch = "RAIDEMU_JIT_PROFILE";
+
+    /// <summary>A profile larger than this is not one the runtime wrote (a verb's is about 20-60 KB).</summary>
+    private const long MaxBytes = 4 << 20;
 
     /// <summary>The verbs with a profile of their own; anything else (help, a typo) records none.</summary>
     internal static readonly string[] Verbs =
@@ -37,8 +44,16 @@ internal static class JitProfile
         try
         {
             Directory.CreateDirectory(folder);
+            string name = args[0] + ".jitprofile";
+            string profile = Path.Combine(folder, name);
+            DropAfterUncleanEnd(folder, args[0], profile);
+            DropUnlikely(profile);
+
+            string marker = Path.Combine(folder, $"{args[0]}.{Environment.ProcessId}.running");
+            File.WriteAllBytes(marker, []);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(marker);
             ProfileOptimization.SetProfileRoot(folder);
-            ProfileOptimization.StartProfile(args[0] + ".jitprofile");
+            ProfileOptimization.StartProfile(name);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -46,12 +61,64 @@ internal static class JitProfile
         }
     }
 
-    /// <summary>$XDG_CACHE_HOME/raidemu/jit, else ~/.cache/raidemu/jit; null when switched off or there is no home.</summary>
+    /// <summary>Markers of runs of this verb whose process is gone: each such run crashed or was killed, perhaps by its profile.</summary>
+    private static void DropAfterUncleanEnd(string folder, string verb, string profile)
+    {
+        foreach (string marker in Directory.EnumerateFiles(folder, verb + ".*.running"))
+        {
+            string pid = Path.GetFileName(marker)[(verb.Length + 1)..^".running".Length];
+            if (int.TryParse(pid, out int id) && id > 0 && Directory.Exists($"/proc/{id}"))
+            {
+                continue;
+            }
+
+            Delete(profile);
+            Delete(marker);
+        }
+    }
+
+    /// <summary>A link, an empty entry (a FIFO shows as one) or an oversized file is not the runtime's profile: removed, not followed.</summary>
+    private static void DropUnlikely(string profile)
+    {
+        var info = new FileInfo(profile);
+        if (info.LinkTarget != null || (info.Exists && (info.Length == 0 || info.Length > MaxBytes)))
+        {
+            Delete(profile);
+        }
+    }
+
+    private static void Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or not ours to remove: the next run tries again.
+        }
+    }
+
+    /// <summary>
+    /// The folder given in <see cref="Switch"/>; else, for root, /var/cache/raidemu/jit; else
+    /// $XDG_CACHE_HOME/raidemu/jit or ~/.cache/raidemu/jit. Null when switched off or there is no home.
+    /// </summary>
     internal static string? Folder()
     {
-        if (Environment.GetEnvironmentVariable(Switch) == "0")
+        string? chosen = Environment.GetEnvironmentVariable(Switch);
+        if (chosen == "0")
         {
             return null;
+        }
+
+        if (!string.IsNullOrEmpty(chosen) && Path.IsPathRooted(chosen))
+        {
+            return chosen;
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            return "/var/cache/raidemu/jit";
         }
 
         string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");

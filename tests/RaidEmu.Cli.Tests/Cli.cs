@@ -7,6 +7,10 @@ internal static class Cli
 {
     private static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "raidemu.dll");
 
+    // The JIT profiles of this test run's processes: never the machine's own cache, which a test must neither
+    // depend on nor change.
+    private static readonly string s_jitProfiles = Path.Combine(Path.GetTempPath(), $"raidemu-tests-jit-{Environment.ProcessId}");
+
     public static Result Run(params string[] args) => Pipe(null, [], args);
 
     /// <summary>Runs raidemu with <paramref name="workingDirectory"/> as its current directory (null: the test's).</summary>
@@ -27,6 +31,7 @@ internal static class Cli
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? "",
         };
+        info.Environment[JitProfile.Switch] = s_jitProfiles;
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -76,6 +81,7 @@ internal static class Cli
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        info.Environment[JitProfile.Switch] = s_jitProfiles;
         info.ArgumentList.Add(s_dll);
         foreach (string arg in args)
         {
