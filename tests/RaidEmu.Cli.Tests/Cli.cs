@@ -11,6 +11,15 @@ internal static class Cli
     // depend on nor change.
     private static readonly string s_jitProfiles = Path.Combine(Path.GetTempPath(), $"raidemu-tests-jit-{Environment.ProcessId}");
 
+    /// <summary>Removes this test run's JIT profiles (called once, after every test).</summary>
+    public static void RemoveJitProfiles()
+    {
+        if (Directory.Exists(s_jitProfiles))
+        {
+            Directory.Delete(s_jitProfiles, recursive: true);
+        }
+    }
+
     public static Result Run(params string[] args) => Pipe(null, [], args);
 
     /// <summary>Runs raidemu with <paramref name="workingDirectory"/> as its current directory (null: the test's).</summary>
