@@ -33,6 +33,41 @@ internal static class Cli
 
     private static Result Pipe(string? workingDirectory, byte[] input, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        var info = StartInfo(args, workingDirectory, environment);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // raidemu stopped reading (it refused the input): its answer is what the test checks.
+        }
+
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"raidemu {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts raidemu with stdin closed and stdout and stderr redirected; the caller reads them and waits.</summary>
+    public static Process Start(params string[] args)
+    {
+        var info = StartInfo(args, workingDirectory: null, environment: null);
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>raidemu with every stream redirected, its JIT profiles in this run's folder, and <paramref name="environment"/> on top (null removes a variable).</summary>
+    private static ProcessStartInfo StartInfo(string[] args, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -59,47 +94,7 @@ internal static class Cli
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            process.StandardInput.BaseStream.Write(input);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // raidemu stopped reading (it refused the input): its answer is what the test checks.
-        }
-
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"raidemu {string.Join(' ', args)} did not finish in 120 s");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    /// <summary>Starts raidemu with stdin closed and stdout and stderr redirected; the caller reads them and waits.</summary>
-    public static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.Environment[JitProfile.Switch] = s_jitProfiles;
-        info.ArgumentList.Add(s_dll);
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        return process;
+        return info;
     }
 
     public sealed record Result(int Code, string Out, string Err)
