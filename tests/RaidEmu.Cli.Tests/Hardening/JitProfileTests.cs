@@ -25,10 +25,7 @@ public sealed class JitProfileTests
     public void A_verb_records_its_profile_and_runs_the_same_with_it_whole_or_damaged()
     {
         using var tmp = new TempFolder();
-        string array = Created(tmp);
-        var environment = Cache(tmp.Combine("cache"));
-        string expected = Cli.RunWith(environment, "status", array).Ok().Out;
-        string profile = tmp.Combine("cache/status.jitprofile");
+        var (array, environment, expected, profile) = Recorded(tmp);
         var recorded = File.ReadAllBytes(profile);
         Assert.IsTrue(recorded.Length > 0, "the run left its profile");
         Assert.AreEqual(0, Directory.GetFiles(tmp.Combine("cache"), "*.running").Length, "a run that ended removes its marker");
@@ -48,10 +45,7 @@ public sealed class JitProfileTests
     public void A_profile_that_aborts_the_runtime_costs_one_run_at_most()
     {
         using var tmp = new TempFolder();
-        string array = Created(tmp);
-        var environment = Cache(tmp.Combine("cache"));
-        string expected = Cli.RunWith(environment, "status", array).Ok().Out;
-        string profile = tmp.Combine("cache/status.jitprofile");
+        var (array, environment, expected, profile) = Recorded(tmp);
 
         // A module record that still parses with a name the runtime refuses: its replay thread throws, and the
         // process aborts before or after the verb has done anything (found by fuzzing the file).
@@ -100,6 +94,15 @@ public sealed class JitProfileTests
         File.WriteAllText(blocked, "not a folder");
         var run = Cli.RunWith(Cache(blocked), "status", array).Ok();
         Assert.AreEqual("", run.Err, "a cache that cannot be made is not the user's problem");
+    }
+
+    /// <summary>An array, and the output and profile of one `status` of it with its profiles in tmp/cache.</summary>
+    private static (string Array, Dictionary<string, string?> Environment, string Expected, string Profile) Recorded(TempFolder tmp)
+    {
+        string array = Created(tmp);
+        var environment = Cache(tmp.Combine("cache"));
+        string expected = Cli.RunWith(environment, "status", array).Ok().Out;
+        return (array, environment, expected, tmp.Combine("cache/status.jitprofile"));
     }
 
     private static Dictionary<string, string?> Cache(string folder) => new() { [JitProfile.Switch] = folder };
