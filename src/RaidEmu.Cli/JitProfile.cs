@@ -64,16 +64,36 @@ internal static class JitProfile
     /// <summary>Markers of runs of this verb whose process is gone: each such run crashed or was killed, perhaps by its profile.</summary>
     private static void DropAfterUncleanEnd(string folder, string verb, string profile)
     {
-        foreach (string marker in Directory.EnumerateFiles(folder, verb + ".*.running"))
+        // Listed in full first, so deleting does not happen while the folder is being read.
+        foreach (string marker in Directory.GetFiles(folder, verb + ".*.running"))
         {
             string pid = Path.GetFileName(marker)[(verb.Length + 1)..^".running".Length];
-            if (int.TryParse(pid, out int id) && id > 0 && Directory.Exists($"/proc/{id}"))
+            if (int.TryParse(pid, out int id) && id > 0 && Running(id))
             {
                 continue;
             }
 
             Delete(profile);
             Delete(marker);
+        }
+    }
+
+    /// <summary>
+    /// True while process <paramref name="id"/> exists and has not ended. A killed process stays a zombie until its
+    /// parent reaps it, and an orphan's new parent may never do so (a container's first process often does not),
+    /// so a zombie counts as ended: its state, the field after the last ')' of /proc/ID/stat, is Z or X.
+    /// </summary>
+    private static bool Running(int id)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{id}/stat");
+            int end = stat.LastIndexOf(')');
+            return end < 0 || end + 2 >= stat.Length || stat[end + 2] is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
