@@ -93,6 +93,49 @@ public sealed class NbdReplyBatchTests
         }
     }
 
+    /// <summary>
+    /// Reads of up to one buffer (256 KiB) are served by the loop once it is warm, and batched with small ones: sent
+    /// together, small and full-buffer reads, one a byte larger (dispatched) and one across chunks, each must come
+    /// back with its own bytes.
+    /// </summary>
+    [TestMethod]
+    public void LoopServedReadsUpToOneBuffer_ReturnTheirOwnBytes()
+    {
+        using var tmp = new TempFolder();
+        string array = Raid5(tmp, "bigreads");
+        using var server = Server.Serve(array);
+        using var client = RawNbd.Open(server.Port);
+        var data = new byte[2 * 1024 * 1024];
+        new Random(5).NextBytes(data);
+        for (int at = 0; at < data.Length; at += 256 * 1024)
+        {
+            client.Write(at, data.AsSpan(at, 256 * 1024).ToArray());
+        }
+
+        WarmUp(client);
+        (long Offset, int Length)[] reads =
+        [
+            (0, 4096), (4096, 256 * 1024), (300_000, 4096), (65_536 - 512, 256 * 1024), (512 * 1024, 256 * 1024 + 1),
+            (1024 * 1024 + 7, 256 * 1024), (8192, 512), (1536 * 1024, 256 * 1024),
+        ];
+        var together = new MemoryStream();
+        for (int i = 0; i < reads.Length; i++)
+        {
+            together.Write(RawNbd.Message(RawNbd.CmdRead, (ulong)i + 1, (ulong)reads[i].Offset, (uint)reads[i].Length, null, 0));
+        }
+
+        client.Send(together.ToArray());
+        var seen = new HashSet<ulong>();
+        for (int i = 0; i < reads.Length; i++)
+        {
+            var (cookie, error) = client.ReadAnyReply();
+            Assert.AreEqual(0u, error, $"read {cookie}");
+            Assert.IsTrue(cookie is >= 1 && (int)cookie <= reads.Length && seen.Add(cookie), $"unexpected cookie {cookie}");
+            var (offset, length) = reads[cookie - 1];
+            CollectionAssert.AreEqual(data.AsSpan((int)offset, length).ToArray(), client.ReadExactly(length), $"bytes of read {cookie} ({length} at {offset})");
+        }
+    }
+
     /// <summary>The cookie of the next reply (header only), or 0 when none came in time.</summary>
     private static async Task<ulong> ReplyWithin(RawNbd client, TimeSpan timeout)
     {
