@@ -9,7 +9,9 @@ namespace RaidEmu.Live.Fuse;
 /// <summary>
 /// A FUSE file system holding one file, <c>NAME.img</c>, whose bytes are a block device: a fixed-size raw
 /// image that mkfs, mount -o loop, fio and qemu-img use like any other. The kernel's page cache serves
-/// repeated reads; writes go through it to the array before they return. Whoever changes the array's bytes
+/// repeated reads; writes go through it to the array before they return, but for the last part stripe of a
+/// large write, which <see cref="WriteGather"/> holds until the next write completes it (or a close, an fsync, a
+/// read of it or a command). Whoever changes the array's bytes
 /// by any other way (a power loss, a restart, a control command) calls <see cref="InvalidateCache"/>, so no
 /// read returns bytes the array no longer holds. libfuse calls <see cref="FuseOperations"/>, which find the mount
 /// through the private data of the fuse context: a GC handle to it, given to fuse_new.
@@ -38,6 +40,7 @@ public sealed unsafe class FuseMount
         _filePath = Encoding.UTF8.GetBytes("/" + fileName);
         _filePathTerminated = Encoding.UTF8.GetBytes("/" + fileName + "\0");
         ReadOnly = readOnly;
+        Gather = new WriteGather(device, StripeBytes);
     }
 
     /// <summary>The directory the file system is mounted on.</summary>
@@ -202,6 +205,12 @@ public sealed unsafe class FuseMount
     }
 
     internal IBlockDevice Device { get; }
+
+    /// <summary>The partial stripe a sequential writer's last request left, held until the next one completes it.</summary>
+    internal WriteGather Gather { get; }
+
+    /// <summary>Writes the bytes <see cref="Gather"/> holds back into the array (before a command acts on it).</summary>
+    internal void WriteHeldBytes() => Gather.Drain(PowerCycle);
 
     /// <summary>The data bytes of one RAID 5 stripe of the array served (0 for RAID 1), where large writes are cut.</summary>
     internal long StripeBytes => (Device as LiveVolume)?.StripeBytes ?? 0;

@@ -42,8 +42,8 @@ internal static unsafe class FuseOperations
         operations[FuseLayout.Read] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Read;
         operations[FuseLayout.Write] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
         operations[FuseLayout.StatFs] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
-        operations[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
-        operations[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Nothing;
+        operations[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Flush;
+        operations[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Flush;
         operations[FuseLayout.Fsync] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
         operations[FuseLayout.ReadDir] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
         operations[FuseLayout.Utimens] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
@@ -112,8 +112,9 @@ internal static unsafe class FuseOperations
 
         // The kernel's page cache serves reads, kept across opens: the mount drops it whenever the array's
         // bytes change other than through a write here (FuseMount.InvalidateCache). Writes stay write-through
-        // (no writeback cache is asked for), so each reaches the array before write() returns, and fsync
-        // reaches its flush. O_TRUNC is ignored (the size is fixed).
+        // (no writeback cache is asked for): each reaches the array before write() returns, but for the part
+        // stripe WriteGather holds until the next write, a close or an fsync, and fsync reaches the array's
+        // flush. O_TRUNC is ignored (the size is fixed).
         *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoKeepCache;
         *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
         return 0;
@@ -134,6 +135,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
+        m.Gather.BeforeRead(offset, n, m.PowerCycle);
         SplitIo.Read(m.Device, offset, buffer, n);
         return n;
     });
@@ -158,7 +160,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        SplitIo.Write(m.Device, offset, buffer, n, m.StripeBytes);
+        m.Gather.Write(offset, buffer, n, m.PowerCycle);
         return n;
     });
 
@@ -170,8 +172,22 @@ internal static unsafe class FuseOperations
             return -EIO;
         }
 
+        m.Gather.Drain(m.PowerCycle);
+        if (m.Gather.TakeLoss())
+        {
+            return -EIO;
+        }
+
         m.Device.Flush();
         return 0;
+    });
+
+    /// <summary>close() and the last release: what the mount holds back reaches the array before close returns.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Flush(byte* path, byte* fileInfo) => Guard(m =>
+    {
+        m.Gather.Drain(m.PowerCycle);
+        return m.Gather.TakeLoss() ? -EIO : 0;
     });
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

@@ -15,7 +15,7 @@ public sealed class FuseFrontend(FuseMount mount) : IFrontend
     /// <summary>
     /// Mounts the image of <paramref name="folder"/>'s array on <paramref name="mountPoint"/>. The kernel
     /// caches the image's pages; a live volume's changes behind the mount (power loss, restart, commands)
-    /// drop them.
+    /// drop them. Before a command, the mount writes the bytes it holds back.
     /// </summary>
     public static FuseFrontend Start(IBlockDevice volume, string name, string folder, string mountPoint, bool readOnly)
     {
@@ -32,6 +32,18 @@ public sealed class FuseFrontend(FuseMount mount) : IFrontend
                 {
                     // Raised inside a power loss or a command, which must finish whatever this met.
                     Console.Error.WriteLine($"raidemu: {ex.Message}");
+                }
+            };
+            live.CommandStarting += () =>
+            {
+                try
+                {
+                    mount.WriteHeldBytes();
+                }
+                catch (IOException ex)
+                {
+                    // The client's next fsync or close reports the loss; the command goes on.
+                    Console.Error.WriteLine($"raidemu: bytes written through {mount.ImagePath} could not reach the array: {ex.Message}");
                 }
             };
         }

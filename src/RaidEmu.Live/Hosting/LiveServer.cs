@@ -68,6 +68,7 @@ public sealed class LiveServer(LiveHost host)
         {
             try
             {
+                Host.Volume.BeforeCommand();
                 return commands(request);
             }
             finally

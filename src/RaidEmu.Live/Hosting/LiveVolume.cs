@@ -39,6 +39,15 @@ public sealed class LiveVolume(RaidArray array) : IPowerCycledDevice
         Changed?.Invoke();
     }
 
+    /// <summary>
+    /// Raised before a command acts on the array: a front end that holds acknowledged writes back writes them now,
+    /// so the command sees what clients wrote.
+    /// </summary>
+    public event Action? CommandStarting;
+
+    /// <summary>A command is about to act on the array.</summary>
+    public void BeforeCommand() => CommandStarting?.Invoke();
+
     /// <summary>Something other than a client (a command) may have changed the volume's bytes.</summary>
     public void ChangedBehindClients() => Changed?.Invoke();
 

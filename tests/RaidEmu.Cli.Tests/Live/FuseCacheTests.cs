@@ -117,6 +117,35 @@ public sealed class FuseCacheTests
         CollectionAssert.AreEqual(Filled(0x55), mapped);
     }
 
+    /// <summary>
+    /// A write that ends inside a stripe leaves that stripe's part held by the mount until the next write completes
+    /// it; a command must still see it while the writer keeps the image open.
+    /// </summary>
+    [TestMethod]
+    public void BytesTheMountHoldsBack_AreSeenByACommand_WhileTheImageIsStillOpen()
+    {
+        using var tmp = new TempFolder();
+        var (array, mnt) = Create(tmp, "held", "--level", "5", "--disks", "3", "--chunk", "64K");
+        using var server = Server.Mount(array, mnt);
+        string image = Path.Combine(mnt, "vol.img");
+
+        // 192 KiB over stripes of 128 KiB: the second stripe's first half is held.
+        var data = new byte[192 * 1024];
+        new Random(9).NextBytes(data);
+        using (var handle = File.OpenHandle(image, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            RandomAccess.Write(handle, data, 0);
+
+            // Sent from this process: a child process would close its copy of the image's descriptor (close on
+            // exec), and that close alone makes the mount write what it holds.
+            string output = tmp.Combine("seen");
+            string[] read = ["read", array, "--output", output, "--length", data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            var response = RaidEmu.Live.Control.ControlClient.TrySend(array, new RaidEmu.Live.Control.ControlRequest(read, tmp.Path));
+            Assert.AreEqual(0, response?.Code, response?.Err);
+            CollectionAssert.AreEqual(data, File.ReadAllBytes(output), "a command did not see bytes written through the open image");
+        }
+    }
+
     /// <summary>A small array named vol in <paramref name="tmp"/>, and an empty mount point for it.</summary>
     private static (string Array, string MountPoint) Create(TempFolder tmp, string name, params string[] layout)
     {

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using RaidEmu.Core.Devices;
 using RaidEmu.Live.Fuse;
 
 namespace RaidEmu.Cli.Tests.Live;
@@ -21,7 +19,7 @@ public sealed class SplitIoTests
     [DataRow(2L * MiB, 4 * MiB, 3, DisplayName = "over three stripes")]
     public unsafe void AWriteToARaid5_IsCutOnlyWhereStripesEnd(long offset, int length, int stripes)
     {
-        using var device = new Recording(16 * MiB);
+        using var device = new RecordingDevice(16 * MiB);
         var data = new byte[length];
         new Random(3).NextBytes(data);
         fixed (byte* p = data)
@@ -43,7 +41,7 @@ public sealed class SplitIoTests
     [TestMethod]
     public unsafe void AWriteWithoutStripes_AndARead_AreCutIntoWholeUnits()
     {
-        using var device = new Recording(16 * MiB);
+        using var device = new RecordingDevice(16 * MiB);
         var data = new byte[MiB];
         new Random(4).NextBytes(data);
         fixed (byte* p = data)
@@ -60,29 +58,5 @@ public sealed class SplitIoTests
         }
 
         CollectionAssert.AreEqual(data, back);
-    }
-
-    /// <summary>A device in memory that records each write's range.</summary>
-    private sealed class Recording(long length) : IBlockDevice
-    {
-        private readonly MemoryBlockDevice _inner = new(length);
-
-        public ConcurrentBag<(long Offset, int Length)> Writes { get; } = [];
-
-        public long Length => _inner.Length;
-
-        public int SectorSize => _inner.SectorSize;
-
-        public void Read(long offset, Span<byte> destination) => _inner.Read(offset, destination);
-
-        public void Write(long offset, ReadOnlySpan<byte> source)
-        {
-            Writes.Add((offset, source.Length));
-            _inner.Write(offset, source);
-        }
-
-        public void Flush() => _inner.Flush();
-
-        public void Dispose() => _inner.Dispose();
     }
 }
