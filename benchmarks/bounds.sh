@@ -17,7 +17,6 @@ usage() {
 # shellcheck source=compare/options.sh
 source "$(dirname "$0")/compare/options.sh"
 start_run bounds "$@"
-spread_pairs=8
 bounds_file="$work/bounds.tsv"
 : > "$bounds_file"
 need_tools nbdkit nbdcopy nbdinfo fio strace fusermount3 sha256sum
@@ -201,13 +200,38 @@ section_nbd() {
 
   if wanted nbd-seq-read; then
     [ "$(nbd_read_sha "$ours")" = "$(nbd_read_sha "$theirs")" ] || die "the two servers serve different bytes"
-    side_raidemu() { timed_rate "$vol" 0 nbdcopy "$ours" null:; }
-    side_yardstick() { timed_rate "$vol" 0 nbdcopy "$theirs" null:; }
-    row=$(pairs=$spread_pairs paired nbd-seq-read MB/s -)
-    local ratios
-    ratios=$(field_of "$row" 8)
-    bound nbd-seq-read pair-ratio-min "$(tr ',' '\n' <<< "$ratios" | sort -g | head -1)" - "of $spread_pairs alternating pairs of compare.sh's row: $ratios"
-    bound nbd-seq-read pair-ratio-max "$(tr ',' '\n' <<< "$ratios" | sort -g | tail -1)" - "median $(field_of "$row" 6); medians $(field_of "$row" 3) / $(field_of "$row" 4) MB/s"
+    # A third server, on a copy of the array, with the runtime's inline socket completions: continuations run
+    # on the socket thread instead of being handed to the thread pool, which measures what those hand-offs
+    # cost. Not shipped: one thread would then run every socket's work, so a hung member would stall every
+    # client and the control socket.
+    local copy="$work/array-inline" inline="nbd+unix:///?socket=$work/inline.sock" inline_pid
+    rm -rf "$copy"
+    cp -r "$arr" "$copy"
+    start_server "$work/inline.log" "grep -q '^serving ' '$work/inline.log'" \
+      env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$raidemu" serve "$copy" --socket "$work/inline.sock" --foreground
+    inline_pid=$(server_pid)
+    # Each run: MB/s and the server's CPU seconds per GB read.
+    seq_read() { # server-pid uri
+      local c0 c1 t0 t1
+      c0=$(cpu_of "$1")
+      t0=$(date +%s%N)
+      nbdcopy "$2" null: 2> "$work/last.err" || { echo "bounds: failed: nbdcopy $2 null: : $(tail -3 "$work/last.err")" >&2; return 1; }
+      t1=$(date +%s%N)
+      c1=$(cpu_of "$1")
+      awk -v v="$vol" -v t="$(( t1 - t0 ))" -v c="$(calc %.4f "$c1 - $c0")" 'BEGIN { printf "%.1f %.3f\n", v / 1e3 / t, c / (v / 1e9) }'
+    }
+    variant_raidemu() { seq_read "$ours_pid" "$ours"; }
+    variant_inline() { seq_read "$inline_pid" "$inline"; }
+    variant_nbdkit() { seq_read "$theirs_pid" "$theirs"; }
+    rotate raidemu inline nbdkit
+    local v
+    for v in raidemu inline nbdkit; do
+      bound nbd-seq-read "$v" "$(rot_median "$v" 1)" MB/s "nbdcopy SERVER null:; server CPU $(rot_median "$v" 2) s per GB; median of $pairs rounds of the three"
+    done
+    bound nbd-seq-read ratio "$(calc %.2f "$(rot_median raidemu 1) / $(rot_median nbdkit 1)")" - "compare.sh's row"
+    bound nbd-seq-read ratio-inline-completions "$(calc %.2f "$(rot_median inline 1) / $(rot_median nbdkit 1)")" - "the same server with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1: what the hand-offs from the socket thread to the pool cost"
+    stop_raidemu_server "$copy"
+    rm -rf "$copy"
   fi
 
   if wanted nbd-seq-write; then
@@ -324,7 +348,8 @@ section_nbd() {
   end_servers
 }
 
-# 7: the FUSE write with conv=fsync, its write phase and its fsync apart on both sides.
+# 7: the FUSE write with conv=fsync, its write phase and its fsync apart on both sides, and the same with the
+# members' bytes written to a plain file.
 section_fuse() {
   local mnt="$work/mnt" image
   [ -e /dev/fuse ] && [ "$(id -u)" = 0 ] || { bound fuse-seq-write-fsync skipped - - "needs /dev/fuse and root"; return 0; }
@@ -335,15 +360,23 @@ section_fuse() {
   image=$(ls "$mnt"/*.img)
   dd if="$input" of="$image" bs=1M conv=notrunc,fsync status=none
   dd if="$input" of="$raw" bs=1M conv=notrunc,fsync status=none
+  # The host's disk takes the members' bytes, 4/3 of the volume: the same amount written to a plain file with
+  # conv=fsync is what the image costs at best.
+  local areas="$work/areas.bin" members="$work/members.img"
+  { cat "$input"; head -c $((4 * member_bytes - vol)) "$input"; } > "$areas"
+  dd if="$areas" of="$members" bs=1M conv=fsync status=none
   variant_fuse() { flush_split dd if="$input" of="$image" bs=1M conv=notrunc,fsync; }
   variant_raw() { flush_split dd if="$input" of="$raw" bs=1M conv=notrunc,fsync; }
-  rotate fuse raw
+  variant_members() { flush_split dd if="$areas" of="$members" bs=1M conv=notrunc,fsync; }
+  rotate fuse raw members
   [ "$(sha_of < "$image")" = "$input_sha" ] && [ "$(sha_of < "$raw")" = "$input_sha" ] || die "the image or raw.img does not read back the input"
   local side
   for side in fuse raw; do
     bound fuse-seq-write-fsync "$side-write-phase" "$(calc %.3f "$(rot_median "$side" 2)")" s "dd of=$([ "$side" = fuse ] && echo 'MNT/bench.img' || echo raw.img) bs=1M conv=notrunc,fsync under strace: before its fsync ($(calc %.0f "$vol / 1e6 / $(rot_median "$side" 2)") MB/s); median of $pairs alternating rounds"
     bound fuse-seq-write-fsync "$side-fsync" "$(calc %.3f "$(rot_median "$side" 3)")" s "its fsync; whole $(calc %.3f "$(rot_median "$side" 1)") s"
   done
+  bound fuse-seq-write-fsync members-whole "$(calc %.3f "$(rot_median members 1)")" s "dd of the member bytes ($((4 * member_bytes)) bytes, 4/3 of the volume) to a plain file, conv=fsync: the row would be $(calc %.2f "$(rot_median raw 1) / $(rot_median members 1)") if the image cost what its members' bytes cost the disk"
+  rm -f "$areas" "$members"
   bound fuse-seq-write-fsync best-ratio-free-fsync "$(calc %.2f "$(rot_median raw 1) / $(rot_median fuse 2)")" - "compare.sh's ratio if the image's fsync took no time; if its write phase took raw.img's instead: $(calc %.2f "$(rot_median raw 1) / ($(rot_median raw 2) + $(rot_median fuse 3))")"
   timeout 60 "$raidemu" unmount "$mnt" > /dev/null 2>&1 || note "raidemu unmount $mnt failed; the EXIT trap cleans up"
   end_servers
