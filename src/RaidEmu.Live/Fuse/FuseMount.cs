@@ -29,6 +29,7 @@ public sealed unsafe class FuseMount
     private GCHandle _self;
     private Thread? _loop;
     private int _loopResult;
+    private uint _handles;
 
     private FuseMount(IBlockDevice device, StatLayout stat, string mountPoint, string fileName, bool readOnly)
     {
@@ -40,7 +41,7 @@ public sealed unsafe class FuseMount
         _filePath = Encoding.UTF8.GetBytes("/" + fileName);
         _filePathTerminated = Encoding.UTF8.GetBytes("/" + fileName + "\0");
         ReadOnly = readOnly;
-        Gather = new WriteGather(device, StripeBytes);
+        Gather = new WriteGather(device, StripeBytes, () => Device is LiveVolume live ? live.Current : Device);
     }
 
     /// <summary>The directory the file system is mounted on.</summary>
@@ -210,7 +211,7 @@ public sealed unsafe class FuseMount
     internal WriteGather Gather { get; }
 
     /// <summary>Writes the bytes <see cref="Gather"/> holds back into the array (before a command acts on it).</summary>
-    internal void WriteHeldBytes() => Gather.Drain(PowerCycle);
+    internal void WriteHeldBytes() => Gather.Drain();
 
     /// <summary>The data bytes of one RAID 5 stripe of the array served (0 for RAID 1), where large writes are cut.</summary>
     internal long StripeBytes => (Device as LiveVolume)?.StripeBytes ?? 0;
@@ -227,7 +228,13 @@ public sealed unsafe class FuseMount
     internal int PowerCycle => (Device as IPowerCycledDevice)?.PowerCycle ?? 0;
 
     /// <summary>A handle opened before the last power loss belongs to a client that would have crashed with it.</summary>
-    internal bool Stale(byte* fileInfo) => fileInfo != null && *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) != (ulong)PowerCycle;
+    internal bool Stale(byte* fileInfo) => fileInfo != null && (uint)*(ulong*)(fileInfo + FuseLayout.FileInfoHandle) != (uint)PowerCycle;
+
+    /// <summary>The number <see cref="NewHandle"/> gave the handle (0 without one): whose held bytes were lost.</summary>
+    internal static uint HandleNumber(byte* fileInfo) => fileInfo == null ? 0 : (uint)(*(ulong*)(fileInfo + FuseLayout.FileInfoHandle) >> 32);
+
+    /// <summary>A new handle's fh: its number in the high half, the power cycle it was opened in in the low half.</summary>
+    internal ulong NewHandle() => ((ulong)Interlocked.Increment(ref _handles) << 32) | (uint)PowerCycle;
 
     internal bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
 }

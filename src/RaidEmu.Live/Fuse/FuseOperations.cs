@@ -43,7 +43,7 @@ internal static unsafe class FuseOperations
         operations[FuseLayout.Write] = (delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, byte*, int>)&Write;
         operations[FuseLayout.StatFs] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&StatFs;
         operations[FuseLayout.Flush] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Flush;
-        operations[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Flush;
+        operations[FuseLayout.Release] = (delegate* unmanaged[Cdecl]<byte*, byte*, int>)&Release;
         operations[FuseLayout.Fsync] = (delegate* unmanaged[Cdecl]<byte*, int, byte*, int>)&Fsync;
         operations[FuseLayout.ReadDir] = (delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, void*, long, int, int>, long, void*, int, int>)&ReadDir;
         operations[FuseLayout.Utimens] = (delegate* unmanaged[Cdecl]<byte*, void*, void*, int>)&Utimens;
@@ -116,7 +116,7 @@ internal static unsafe class FuseOperations
         // stripe WriteGather holds until the next write, a close or an fsync, and fsync reaches the array's
         // flush. O_TRUNC is ignored (the size is fixed).
         *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoKeepCache;
-        *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = (ulong)m.PowerCycle;
+        *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = m.NewHandle();
         return 0;
     });
 
@@ -135,7 +135,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        m.Gather.BeforeRead(offset, n, m.PowerCycle);
+        m.Gather.BeforeRead(offset, n);
         SplitIo.Read(m.Device, offset, buffer, n);
         return n;
     });
@@ -160,7 +160,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        m.Gather.Write(offset, buffer, n, m.PowerCycle);
+        m.Gather.Write(offset, buffer, n, FuseMount.HandleNumber(fileInfo));
         return n;
     });
 
@@ -172,8 +172,8 @@ internal static unsafe class FuseOperations
             return -EIO;
         }
 
-        m.Gather.Drain(m.PowerCycle);
-        if (m.Gather.TakeLoss())
+        m.Gather.Drain();
+        if (m.Gather.TakeLoss(FuseMount.HandleNumber(fileInfo)))
         {
             return -EIO;
         }
@@ -182,12 +182,24 @@ internal static unsafe class FuseOperations
         return 0;
     });
 
-    /// <summary>close() and the last release: what the mount holds back reaches the array before close returns.</summary>
+    /// <summary>
+    /// close(): what the mount holds back reaches the array before close returns, and a handle whose acknowledged bytes
+    /// were lost while held (a failed write, a power loss) learns of it.
+    /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Flush(byte* path, byte* fileInfo) => Guard(m =>
     {
-        m.Gather.Drain(m.PowerCycle);
-        return m.Gather.TakeLoss() ? -EIO : 0;
+        m.Gather.Drain();
+        return m.Gather.HasLoss(FuseMount.HandleNumber(fileInfo)) ? -EIO : 0;
+    });
+
+    /// <summary>The last close of a handle (or its last mapping going away): as close, and its losses are forgotten.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Release(byte* path, byte* fileInfo) => Guard(m =>
+    {
+        m.Gather.Drain();
+        m.Gather.TakeLoss(FuseMount.HandleNumber(fileInfo));
+        return 0;
     });
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -208,9 +220,6 @@ internal static unsafe class FuseOperations
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Fallocate(byte* path, int mode, long offset, long length, void* fileInfo) => -EOPNOTSUPP;
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Nothing(byte* path, byte* fileInfo) => 0;
 
     // Accepted and ignored so that touch, cp -p and friends work on the image.
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

@@ -34,18 +34,8 @@ public sealed class FuseFrontend(FuseMount mount) : IFrontend
                     Console.Error.WriteLine($"raidemu: {ex.Message}");
                 }
             };
-            live.CommandStarting += () =>
-            {
-                try
-                {
-                    mount.WriteHeldBytes();
-                }
-                catch (IOException ex)
-                {
-                    // The client's next fsync or close reports the loss; the command goes on.
-                    Console.Error.WriteLine($"raidemu: bytes written through {mount.ImagePath} could not reach the array: {ex.Message}");
-                }
-            };
+            // Bytes that cannot be written now are reported to their writers' next fsync or close.
+            live.CommandStarting += mount.WriteHeldBytes;
         }
 
         return new(mount);

@@ -3,7 +3,7 @@ using RaidEmu.Core.Devices;
 
 namespace RaidEmu.Cli.Tests.Live;
 
-/// <summary>A memory device that records where each write landed, and fails writes while <see cref="FailWrites"/> is set.</summary>
+/// <summary>A memory device that records where each write landed, can hold writes, and fails them while <see cref="FailWrites"/> is set.</summary>
 internal sealed class RecordingDevice(long length) : IBlockDevice
 {
     private readonly MemoryBlockDevice _inner = new(length);
@@ -11,6 +11,9 @@ internal sealed class RecordingDevice(long length) : IBlockDevice
     public ConcurrentQueue<(long Offset, int Length)> Writes { get; } = [];
 
     public bool FailWrites { get; set; }
+
+    /// <summary>Runs at the start of every write (a test holds writes there).</summary>
+    public Action? BeforeWrite { get; set; }
 
     public long Length => _inner.Length;
 
@@ -20,6 +23,7 @@ internal sealed class RecordingDevice(long length) : IBlockDevice
 
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
+        BeforeWrite?.Invoke();
         if (FailWrites)
         {
             throw new IOException("the test failed this write");

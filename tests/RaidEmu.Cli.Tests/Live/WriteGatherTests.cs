@@ -17,11 +17,11 @@ public sealed class WriteGatherTests
     public void SequentialMiBWrites_ReachTheArrayAsWholeStripes_AndDrainWritesTheRest()
     {
         using var device = new RecordingDevice(16 * MiB);
-        var gather = new WriteGather(device, Stripe);
+        var gather = new WriteGather(device, Stripe, () => device);
         var data = Random(10 * MiB, 1);
         for (int at = 0; at < data.Length; at += MiB)
         {
-            Write(gather, at, data.AsSpan(at, MiB), cycle: 0);
+            Write(gather, at, data.AsSpan(at, MiB), owner: 1);
         }
 
         var beforeDrain = device.Writes.ToList();
@@ -29,25 +29,25 @@ public sealed class WriteGatherTests
         Assert.IsTrue(beforeDrain.All(w => w.Offset % Stripe == 0 && w.Length % Stripe == 0), $"only whole stripes before the drain: {seen}");
         Assert.AreEqual(6 * Stripe, beforeDrain.Sum(w => (long)w.Length), $"the six whole stripes, each once: {seen}");
 
-        gather.Drain(cycle: 0);
+        gather.Drain();
         Assert.AreEqual((long)data.Length, device.Writes.Sum(w => (long)w.Length), "every byte written once");
         CollectionAssert.AreEqual(data, Read(device, 0, data.Length));
-        Assert.IsFalse(gather.TakeLoss());
+        Assert.IsFalse(gather.TakeLoss(1));
     }
 
     [TestMethod]
     public void HeldBytes_AreWrittenBeforeAReadOfThem_AndOnlyThen()
     {
         using var device = new RecordingDevice(16 * MiB);
-        var gather = new WriteGather(device, Stripe);
+        var gather = new WriteGather(device, Stripe, () => device);
         var data = Random(MiB, 2);
-        Write(gather, 0, data, cycle: 0);
+        Write(gather, 0, data, owner: 1);
         Assert.IsTrue(device.Writes.IsEmpty, "the first MiB of a stripe is held");
 
-        gather.BeforeRead(2 * MiB, 4096, cycle: 0);
+        gather.BeforeRead(2 * MiB, 4096);
         Assert.IsTrue(device.Writes.IsEmpty, "a read elsewhere leaves it held");
 
-        gather.BeforeRead(MiB - 1, 2, cycle: 0);
+        gather.BeforeRead(MiB - 1, 2);
         CollectionAssert.AreEqual(data, Read(device, 0, MiB), "a read of its last byte sees it");
     }
 
@@ -55,52 +55,112 @@ public sealed class WriteGatherTests
     public void AWriteElsewhere_WritesTheHeldBytesFirst()
     {
         using var device = new RecordingDevice(16 * MiB);
-        var gather = new WriteGather(device, Stripe);
+        var gather = new WriteGather(device, Stripe, () => device);
         var held = Random(MiB, 3);
         var other = Random(4096, 4);
-        Write(gather, 0, held, cycle: 0);
-        Write(gather, 8 * MiB, other, cycle: 0);
+        Write(gather, 0, held, owner: 1);
+        Write(gather, 8 * MiB, other, owner: 1);
         CollectionAssert.AreEqual(held, Read(device, 0, MiB));
         CollectionAssert.AreEqual(other, Read(device, 8 * MiB, 4096), "a small write is never held");
     }
 
     [TestMethod]
-    public void BytesHeldBeforeAPowerLoss_NeverReachTheArray()
+    public void BytesHeldForAnArrayThatIsGone_NeverReachTheNextOne_AndTheirWriterLearnsOfIt()
     {
         using var device = new RecordingDevice(16 * MiB);
-        var gather = new WriteGather(device, Stripe);
-        Write(gather, 0, Random(MiB, 5), cycle: 0);
+        object? array = new();
+        var gather = new WriteGather(device, Stripe, () => array);
+        Write(gather, 0, Random(MiB, 5), owner: 1);
 
-        // The next cycle's writer continues at the same offset: it must not complete the lost stripe.
+        // A power loss, then the restarted array: its writer continues at the same offset, which must not
+        // complete the lost stripe.
+        array = new();
         var after = Random(MiB, 6);
-        Write(gather, MiB, after, cycle: 1);
-        gather.Drain(cycle: 1);
-        CollectionAssert.AreEqual(new byte[MiB], Read(device, 0, MiB), "bytes held in the lost cycle");
+        Write(gather, MiB, after, owner: 2);
+        gather.Drain();
+        CollectionAssert.AreEqual(new byte[MiB], Read(device, 0, MiB), "bytes held for the lost array");
         CollectionAssert.AreEqual(after, Read(device, MiB, MiB));
+        Assert.IsTrue(gather.TakeLoss(1), "the writer of the dropped bytes");
+        Assert.IsFalse(gather.TakeLoss(2), "the writer after the restart lost nothing");
     }
 
     [TestMethod]
-    public void HeldBytesThatCannotBeWritten_AreReportedOnce()
+    public void AWriteWhileTheArrayIsDown_IsNeverHeld()
     {
         using var device = new RecordingDevice(16 * MiB);
-        var gather = new WriteGather(device, Stripe);
-        Write(gather, 0, Random(MiB, 7), cycle: 0);
+        object? array = null;
+        var gather = new WriteGather(device, Stripe, () => array);
+
+        // Down, the volume fails every write: a 1 MiB write that would be held whole must fail too.
         device.FailWrites = true;
-        Assert.ThrowsExactly<IOException>(() => gather.Drain(cycle: 0));
+        Assert.ThrowsExactly<IOException>(() => Write(gather, 0, Random(MiB, 7), owner: 1));
         device.FailWrites = false;
-        Assert.IsTrue(gather.TakeLoss(), "the next fsync or close learns of it");
-        Assert.IsFalse(gather.TakeLoss(), "once");
-        gather.Drain(cycle: 0);
+        array = new();
+        gather.Drain();
+        Assert.IsTrue(device.Writes.IsEmpty, "nothing from the outage reaches the array once it is back");
+    }
+
+    [TestMethod]
+    public void HeldBytesThatCannotBeWritten_AreReportedOnce_ToTheirWritersOnly()
+    {
+        using var device = new RecordingDevice(16 * MiB);
+        var gather = new WriteGather(device, Stripe, () => device);
+        Write(gather, 0, Random(MiB, 7), owner: 1);
+        Write(gather, MiB, Random(256 * 1024, 8), owner: 2);
+        device.FailWrites = true;
+        gather.Drain();
+        device.FailWrites = false;
+        Assert.IsTrue(gather.HasLoss(1) && gather.HasLoss(1), "every close of the first writer's handle reports it");
+        Assert.IsTrue(gather.TakeLoss(1), "its next fsync learns of it");
+        Assert.IsTrue(gather.TakeLoss(2), "so does the second's, whose bytes were in the same stripe");
+        Assert.IsFalse(gather.TakeLoss(1) || gather.HasLoss(1), "once");
+        Assert.IsFalse(gather.TakeLoss(3), "a handle that wrote none of them is not told");
+        gather.Drain();
         Assert.IsTrue(device.Writes.IsEmpty, "nothing is held after the failure");
+    }
+
+    /// <summary>While held bytes are being written out, a read of them waits: it must never read the bytes they replace.</summary>
+    [TestMethod]
+    public void AReadOfHeldBytes_WaitsWhileTheyAreBeingWritten()
+    {
+        using var device = new RecordingDevice(16 * MiB);
+        var gather = new WriteGather(device, Stripe, () => device);
+        var data = Random(MiB, 9);
+        Write(gather, 0, data, owner: 1);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        device.BeforeWrite = () =>
+        {
+            entered.Set();
+            release.Wait();
+        };
+
+        // Threads of their own: the test may run on the pool's last free thread.
+        var drain = Task.Factory.StartNew(gather.Drain, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Assert.IsTrue(entered.Wait(TimeSpan.FromSeconds(10)), "the drain never began to write");
+        var read = Task.Factory.StartNew(
+            () =>
+            {
+                gather.BeforeRead(4096, 4096);
+                return Read(device, 4096, 4096);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        bool early = read.Wait(TimeSpan.FromMilliseconds(300));
+        release.Set();
+        Assert.IsFalse(early, "the read went ahead while the held bytes were still being written");
+        Assert.IsTrue(drain.Wait(TimeSpan.FromSeconds(10)));
+        CollectionAssert.AreEqual(data.AsSpan(4096, 4096).ToArray(), read.Result);
     }
 
     [TestMethod]
     public void WideStripes_AreNotGathered()
     {
         using var device = new RecordingDevice(64 * MiB);
-        var gather = new WriteGather(device, WriteGather.MaxStripeBytes * 2);
+        var gather = new WriteGather(device, WriteGather.MaxStripeBytes * 2, () => device);
         var data = Random(MiB, 8);
-        Write(gather, 0, data, cycle: 0);
+        Write(gather, 0, data, owner: 1);
         CollectionAssert.AreEqual(data, Read(device, 0, MiB));
     }
 
@@ -113,7 +173,7 @@ public sealed class WriteGatherTests
     {
         const int Size = 12 * MiB;
         using var device = new RecordingDevice(Size);
-        var gather = new WriteGather(device, Stripe);
+        var gather = new WriteGather(device, Stripe, () => device);
         var model = new byte[Size];
         var random = new Random(seed);
         long next = 0;
@@ -123,18 +183,18 @@ public sealed class WriteGatherTests
             long offset = random.Next(3) == 0 || next + length > Size ? random.NextInt64(0, Size - length) : next;
             if (random.Next(3) == 0)
             {
-                gather.BeforeRead(offset, length, cycle: 0);
+                gather.BeforeRead(offset, length);
                 AssertSame(model.AsSpan((int)offset, length), Read(device, offset, length), $"step {step}: read of {length} at {offset}");
                 continue;
             }
 
             var data = Random(length, step + (seed * 1000));
-            Write(gather, offset, data, cycle: 0);
+            Write(gather, offset, data, owner: 1);
             data.CopyTo(model, offset);
             next = offset + length;
         }
 
-        gather.Drain(cycle: 0);
+        gather.Drain();
         AssertSame(model, Read(device, 0, Size), "after the drain");
     }
 
@@ -144,11 +204,11 @@ public sealed class WriteGatherTests
         Assert.IsTrue(at == expected.Length && at == actual.Length, $"{what}: first difference at byte {at}");
     }
 
-    private static unsafe void Write(WriteGather gather, long offset, ReadOnlySpan<byte> data, int cycle)
+    private static unsafe void Write(WriteGather gather, long offset, ReadOnlySpan<byte> data, uint owner)
     {
         fixed (byte* p = data)
         {
-            gather.Write(offset, p, data.Length, cycle);
+            gather.Write(offset, p, data.Length, owner);
         }
     }
 
