@@ -218,7 +218,7 @@ section_nbd() {
       nbdcopy "$2" null: 2> "$work/last.err" || { echo "bounds: failed: nbdcopy $2 null: : $(tail -3 "$work/last.err")" >&2; return 1; }
       t1=$(date +%s%N)
       c1=$(cpu_of "$1")
-      awk -v v="$vol" -v t="$(( t1 - t0 ))" -v c="$(calc %.4f "$c1 - $c0")" 'BEGIN { printf "%.1f %.3f\n", v / 1e3 / t, c / (v / 1e9) }'
+      awk -v v="$vol" -v t="$(( t1 - t0 ))" -v c="$(calc %.4f "$c1 - $c0")" 'BEGIN { printf "%.1f %.3f\n", v * 1e3 / t, c / (v / 1e9) }'
     }
     variant_raidemu() { seq_read "$ours_pid" "$ours"; }
     variant_inline() { seq_read "$inline_pid" "$inline"; }
