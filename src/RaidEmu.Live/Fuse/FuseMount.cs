@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using RaidEmu.Core.Devices;
+using RaidEmu.Core.Md;
 
 using RaidEmu.Live.Hosting;
 
@@ -10,8 +11,8 @@ namespace RaidEmu.Live.Fuse;
 /// A FUSE file system holding one file, <c>NAME.img</c>, whose bytes are a block device: a fixed-size raw
 /// image that mkfs, mount -o loop, fio and qemu-img use like any other. The kernel's page cache serves
 /// repeated reads; writes go through it to the array before they return, but for the last part stripe of a
-/// large write, which <see cref="WriteGather"/> holds until the next write completes it (or a close, an fsync, a
-/// read of it or a command). Whoever changes the array's bytes
+/// large write, which <see cref="WriteGather"/> holds until the next write completes it (or another write, a read
+/// of it, a close, an fsync or a command). Whoever changes the array's bytes
 /// by any other way (a power loss, a restart, a control command) calls <see cref="InvalidateCache"/>, so no
 /// read returns bytes the array no longer holds. libfuse calls <see cref="FuseOperations"/>, which find the mount
 /// through the private data of the fuse context: a GC handle to it, given to fuse_new.
@@ -41,7 +42,7 @@ public sealed unsafe class FuseMount
         _filePath = Encoding.UTF8.GetBytes("/" + fileName);
         _filePathTerminated = Encoding.UTF8.GetBytes("/" + fileName + "\0");
         ReadOnly = readOnly;
-        Gather = new WriteGather(device, StripeBytes, () => Device is LiveVolume live ? live.Current : Device);
+        Gather = new WriteGather(device, StripeBytes, RunningArray);
     }
 
     /// <summary>The directory the file system is mounted on.</summary>
@@ -105,6 +106,9 @@ public sealed unsafe class FuseMount
         }
 
         Finished.Wait();
+
+        // The kernel writes held bytes at every close; a connection aborted without one leaves them here.
+        Gather.Drain();
         lock (_fuseGate)
         {
             var api = FuseNative.Functions;
@@ -234,7 +238,23 @@ public sealed unsafe class FuseMount
     internal static uint HandleNumber(byte* fileInfo) => fileInfo == null ? 0 : (uint)(*(ulong*)(fileInfo + FuseLayout.FileInfoHandle) >> 32);
 
     /// <summary>A new handle's fh: its number in the high half, the power cycle it was opened in in the low half.</summary>
-    internal ulong NewHandle() => ((ulong)Interlocked.Increment(ref _handles) << 32) | (uint)PowerCycle;
+    internal ulong NewHandle()
+    {
+        // 0 stands for "no handle"; after 2^32 opens the numbers wrap, which at worst tells a loss to a handle too many.
+        uint number;
+        do
+        {
+            number = Interlocked.Increment(ref _handles);
+        }
+        while (number == 0);
+
+        return ((ulong)number << 32) | (uint)PowerCycle;
+    }
+
+    /// <summary>The running array behind the image when it can take writes; null while it is down or failed.</summary>
+    internal IBlockDevice? RunningArray() => Device is LiveVolume live
+        ? live.Current is { State: not ArrayState.Failed } array ? array : null
+        : Device;
 
     internal bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);
 }

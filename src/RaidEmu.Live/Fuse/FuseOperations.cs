@@ -111,10 +111,10 @@ internal static unsafe class FuseOperations
         }
 
         // The kernel's page cache serves reads, kept across opens: the mount drops it whenever the array's
-        // bytes change other than through a write here (FuseMount.InvalidateCache). Writes stay write-through
-        // (no writeback cache is asked for): each reaches the array before write() returns, but for the part
-        // stripe WriteGather holds until the next write, a close or an fsync, and fsync reaches the array's
-        // flush. O_TRUNC is ignored (the size is fixed).
+        // bytes change other than through a write here (FuseMount.InvalidateCache). The kernel's writeback cache
+        // is not asked for: each write reaches the array before write() returns, but for the part stripe
+        // WriteGather holds back (write-back for at most one stripe, written at the next write, a read of it, a
+        // close, an fsync or a command), and fsync reaches the array's flush. O_TRUNC is ignored (the size is fixed).
         *(uint*)(fileInfo + FuseLayout.FileInfoBits) |= FuseLayout.FileInfoKeepCache;
         *(ulong*)(fileInfo + FuseLayout.FileInfoHandle) = m.NewHandle();
         return 0;
@@ -143,6 +143,9 @@ internal static unsafe class FuseOperations
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Write(byte* path, byte* buffer, nuint size, long offset, byte* fileInfo) => Guard(m =>
     {
+        // The array is taken before the handle is checked: a power loss in between leaves either a stale handle
+        // or the array that is going away, so nothing this handle wrote can land in a restarted one.
+        var array = m.RunningArray();
         if (m.Stale(fileInfo))
         {
             return -EIO;
@@ -160,7 +163,7 @@ internal static unsafe class FuseOperations
         }
 
         int n = (int)Math.Min((long)size, length - offset);
-        m.Gather.Write(offset, buffer, n, FuseMount.HandleNumber(fileInfo));
+        m.Gather.Write(offset, buffer, n, FuseMount.HandleNumber(fileInfo), array);
         return n;
     });
 
@@ -173,9 +176,9 @@ internal static unsafe class FuseOperations
         }
 
         m.Gather.Drain();
-        if (m.Gather.TakeLoss(FuseMount.HandleNumber(fileInfo)))
+        if (m.Gather.TakeLoss(FuseMount.HandleNumber(fileInfo)) is { } loss)
         {
-            return -EIO;
+            return Errno(loss);
         }
 
         m.Device.Flush();
@@ -190,10 +193,10 @@ internal static unsafe class FuseOperations
     private static int Flush(byte* path, byte* fileInfo) => Guard(m =>
     {
         m.Gather.Drain();
-        return m.Gather.HasLoss(FuseMount.HandleNumber(fileInfo)) ? -EIO : 0;
+        return m.Gather.PeekLoss(FuseMount.HandleNumber(fileInfo)) is { } loss ? Errno(loss) : 0;
     });
 
-    /// <summary>The last close of a handle (or its last mapping going away): as close, and its losses are forgotten.</summary>
+    /// <summary>The last close of a handle (or its last mapping going away): held bytes are written, and its losses forgotten (the kernel ignores what release returns).</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Release(byte* path, byte* fileInfo) => Guard(m =>
     {
@@ -252,6 +255,9 @@ internal static unsafe class FuseOperations
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Link(byte* from, byte* to) => -EPERM;
+
+    /// <summary>A full host file system is -ENOSPC, so the writer sees why; any other failure -EIO.</summary>
+    private static int Errno(Exception failure) => failure is HostFullException ? -ENOSPC : -EIO;
 
     /// <summary>Callbacks run on libfuse's threads: an exception escaping would kill the process, so every one becomes -EIO.</summary>
     private static int Guard(Func<FuseMount, int> body)

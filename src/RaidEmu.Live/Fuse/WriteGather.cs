@@ -10,54 +10,57 @@ namespace RaidEmu.Live.Fuse;
 /// without this every request covers part of a stripe, reads back old bytes for its parity and writes that
 /// parity again (about twice the member I/O of whole stripes). md gathers such writes in its stripe cache.
 /// <para>
-/// The bytes held are acknowledged and not yet in the array, as bytes in a drive's volatile cache are: an fsync,
-/// a close (FLUSH), a read of them, a write elsewhere or a command on the array writes them first; they stay
-/// visible as held until that write has finished. They belong to the running array they were written to: once it
-/// is gone (a power loss, a restart), they are dropped, and a write while it is down is never held. At most one
-/// stripe is held, of at most <see cref="MaxStripeBytes"/>. Bytes that could not be written or were dropped are
-/// reported to the handles that wrote them: once by their next fsync, as the kernel reports writeback errors, and by
-/// every close until then (FUSE sends a FLUSH for each close of a descriptor, a child's close on exec among them).
+/// A write of at least <see cref="MinHoldingWrite"/> bytes that ends inside a stripe it covers from the start, or
+/// any write that continues held bytes, leaves that stripe's bytes held: acknowledged and not yet in the array,
+/// as bytes in a drive's volatile cache are (write-back, for at most one stripe of at most
+/// <see cref="MaxStripeBytes"/>). A write elsewhere, a read of them (which waits while they are being written), an
+/// fsync, a close, a release or a command on the array writes them first. They belong to the running array they
+/// were written to and are written into that array only: a write while it is down or failed is never held, and
+/// bytes held for an array that is gone (a power loss, a restart) are lost with it. A loss is reported to the
+/// handles that wrote the bytes, as the kernel reports a writeback error: by every close until their next fsync,
+/// which reports it once.
 /// </para>
 /// </summary>
-/// <param name="device">The array's volume.</param>
+/// <param name="device">The array's volume: what is not held is written here when no running array is given.</param>
 /// <param name="stripeBytes">Its data bytes per stripe; 0 (RAID 1) or too wide: nothing is held.</param>
-/// <param name="running">The running array behind <paramref name="device"/>, or null while it is down.</param>
-internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<object?> running)
+/// <param name="running">The running, writable array behind <paramref name="device"/>, or null while it is down or failed.</param>
+internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<IBlockDevice?> running)
 {
     /// <summary>Wider stripes are not gathered: the buffer would cost more memory than the reads it saves.</summary>
     public const long MaxStripeBytes = 4 * 1024 * 1024;
 
-    /// <summary>Writes smaller than this never leave a tail held: random small writes gain nothing from it.</summary>
+    /// <summary>A write smaller than this leaves nothing held unless it continues held bytes: random small writes gain nothing from it.</summary>
     private const int MinHoldingWrite = 128 * 1024;
 
     private readonly Lock _gate = new();
     private readonly int _stripe = stripeBytes is > 0 and <= MaxStripeBytes ? (int)stripeBytes : 0;
     private readonly List<uint> _owners = [];
-    private readonly HashSet<uint> _lost = [];
+    private readonly Dictionary<uint, Exception> _lost = [];
     private byte[]? _buffer;
     private long _start;
     private int _length;
-    private object? _array;
+    private IBlockDevice? _array;
 
     /// <summary>
-    /// Writes <paramref name="length"/> bytes at <paramref name="offset"/> for the handle <paramref name="owner"/>: what
-    /// continues the held tail completes its stripe, whole stripes are written, and a tail that starts a stripe is held.
+    /// Writes <paramref name="length"/> bytes at <paramref name="offset"/> for the handle <paramref name="owner"/> into
+    /// <paramref name="array"/>, the running array the caller saw before it checked the handle (null: down or failed):
+    /// what continues the held bytes completes their stripe, whole stripes are written, and a tail that starts a
+    /// stripe is held.
     /// </summary>
-    public unsafe void Write(long offset, byte* data, int length, uint owner)
+    public unsafe void Write(long offset, byte* data, int length, uint owner, IBlockDevice? array)
     {
         if (_stripe == 0)
         {
-            SplitIo.Write(device, offset, data, length, stripeBytes);
+            SplitIo.Write(array ?? device, offset, data, length, stripeBytes);
             return;
         }
 
         lock (_gate)
         {
-            object? array = running();
             DropIfGone(array);
             if (array == null)
             {
-                // Down: the device reports why.
+                // Down or failed: the volume reports why.
                 SplitIo.Write(device, offset, data, length, stripeBytes);
                 return;
             }
@@ -73,8 +76,9 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
                     return;
                 }
 
-                // This write's own bytes are in the stripe: a failure is its failure (and its other writers').
-                if (WriteHeld(except: owner) is { } failure)
+                // The stripe holds this write's bytes and earlier acknowledged ones (often this handle's own): a
+                // failure fails this write, and every writer of the stripe, this one included, hears of it again.
+                if (WriteHeld() is { } failure)
                 {
                     ExceptionDispatchInfo.Throw(failure);
                 }
@@ -85,7 +89,8 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
             }
             else if (_length > 0)
             {
-                WriteHeld(except: null);
+                // Someone else's bytes: a failure is theirs, reported to them; this write goes on.
+                WriteHeld();
             }
 
             long end = offset + length;
@@ -98,7 +103,7 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
 
             if (length > tail)
             {
-                SplitIo.Write(device, offset, data, length - tail, stripeBytes);
+                SplitIo.Write(array, offset, data, length - tail, stripeBytes);
             }
 
             if (tail > 0)
@@ -113,7 +118,10 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
         }
     }
 
-    /// <summary>Writes the held bytes first when [<paramref name="offset"/>, +<paramref name="length"/>) overlaps them.</summary>
+    /// <summary>
+    /// Writes the held bytes first when [<paramref name="offset"/>, +<paramref name="length"/>) overlaps them; when
+    /// that fails, the read fails too rather than return the bytes they replace.
+    /// </summary>
     public void BeforeRead(long offset, int length)
     {
         if (_stripe == 0 || Volatile.Read(ref _length) == 0)
@@ -124,14 +132,14 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
         lock (_gate)
         {
             DropIfGone(running());
-            if (_length > 0 && offset < _start + _length && _start < offset + length)
+            if (_length > 0 && offset < _start + _length && _start < offset + length && WriteHeld() is { } failure)
             {
-                WriteHeld(except: null);
+                ExceptionDispatchInfo.Throw(failure);
             }
         }
     }
 
-    /// <summary>Writes whatever is held into the array (before a flush, a close, a command); a failure is kept for its writers.</summary>
+    /// <summary>Writes whatever is held into its array (before a flush, a close, a command); a failure is kept for its writers.</summary>
     public void Drain()
     {
         if (_stripe == 0 || Volatile.Read(ref _length) == 0)
@@ -144,29 +152,29 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
             DropIfGone(running());
             if (_length > 0)
             {
-                WriteHeld(except: null);
+                WriteHeld();
             }
         }
     }
 
-    /// <summary>True when bytes <paramref name="owner"/> wrote were lost while held; every close reports it until <see cref="TakeLoss"/>.</summary>
-    public bool HasLoss(uint owner)
+    /// <summary>Why bytes <paramref name="owner"/> wrote were lost while held, or null; every close reports it until <see cref="TakeLoss"/>.</summary>
+    public Exception? PeekLoss(uint owner)
     {
         lock (_gate)
         {
-            return _lost.Contains(owner);
+            return _lost.GetValueOrDefault(owner);
         }
     }
 
     /// <summary>
-    /// True once when bytes <paramref name="owner"/> wrote were lost while held: its next fsync reports it (and its last
+    /// Why bytes <paramref name="owner"/> wrote were lost while held, once: its next fsync reports it (and its last
     /// release forgets it), as the kernel reports a writeback error once to each open file.
     /// </summary>
-    public bool TakeLoss(uint owner)
+    public Exception? TakeLoss(uint owner)
     {
         lock (_gate)
         {
-            return _lost.Remove(owner);
+            return _lost.Remove(owner, out var loss) ? loss : null;
         }
     }
 
@@ -179,25 +187,25 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
     }
 
     /// <summary>Bytes held for an array that is no longer the running one went with it.</summary>
-    private void DropIfGone(object? array)
+    private void DropIfGone(IBlockDevice? array)
     {
         if (_length > 0 && !ReferenceEquals(_array, array))
         {
-            Release(written: false, except: null);
+            Release(new IOException("bytes written through the mount were lost with the array they were written to (power loss or restart)"));
         }
     }
 
     /// <summary>
-    /// Writes the held bytes. They stay held (readers wait for them under the lock) until the write has ended,
-    /// and are gone from here either way; returns the failure, which their writers but <paramref name="except"/> learn
-    /// of at their next fsync or close.
+    /// Writes the held bytes into the array they were written to (never a later one). They stay held, so readers
+    /// wait for them under the lock, until the write has ended, and are gone from here either way; returns the
+    /// failure, which every writer of them learns of at its next fsync or close.
     /// </summary>
-    private Exception? WriteHeld(uint? except)
+    private Exception? WriteHeld()
     {
         Exception? failure = null;
         try
         {
-            device.Write(_start, _buffer.AsSpan(0, _length));
+            _array!.Write(_start, _buffer.AsSpan(0, _length));
         }
 #pragma warning disable CA1031 // Whatever failed, the held bytes are lost; their writers hear of it at fsync or close.
         catch (Exception ex)
@@ -206,20 +214,17 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<ob
             failure = ex;
         }
 
-        Release(written: failure == null, except);
+        Release(failure);
         return failure;
     }
 
-    private void Release(bool written, uint? except)
+    private void Release(Exception? failure)
     {
-        if (!written)
+        if (failure != null)
         {
             foreach (uint owner in _owners)
             {
-                if (owner != except)
-                {
-                    _lost.Add(owner);
-                }
+                _lost[owner] = failure;
             }
         }
 
