@@ -344,7 +344,8 @@ public sealed partial class RaidArray : IBlockDevice
 
     internal IReadOnlyList<Member> MemberList => _table.All;
 
-    internal bool IsFailed => _failed;
+    /// <summary>Too many members are lost: the array takes no I/O (what <see cref="State"/> reports as Failed, without its lock).</summary>
+    public bool IsFailed => _failed;
 
     internal bool IsDisposed => _disposed;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using RaidEmu.Core.Devices;
-using RaidEmu.Core.Md;
 
 using RaidEmu.Live.Hosting;
 
@@ -214,9 +213,6 @@ public sealed unsafe class FuseMount
     /// <summary>The partial stripe a sequential writer's last request left, held until the next one completes it.</summary>
     internal WriteGather Gather { get; }
 
-    /// <summary>Writes the bytes <see cref="Gather"/> holds back into the array (before a command acts on it).</summary>
-    internal void WriteHeldBytes() => Gather.Drain();
-
     /// <summary>The data bytes of one RAID 5 stripe of the array served (0 for RAID 1), where large writes are cut.</summary>
     internal long StripeBytes => (Device as LiveVolume)?.StripeBytes ?? 0;
 
@@ -253,7 +249,7 @@ public sealed unsafe class FuseMount
 
     /// <summary>The running array behind the image when it can take writes; null while it is down or failed.</summary>
     internal IBlockDevice? RunningArray() => Device is LiveVolume live
-        ? live.Current is { State: not ArrayState.Failed } array ? array : null
+        ? live.Current is { IsFailed: false } array ? array : null
         : Device;
 
     internal bool IsImage(byte* path) => MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path).SequenceEqual(_filePath);

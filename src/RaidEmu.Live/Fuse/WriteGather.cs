@@ -89,7 +89,7 @@ internal sealed class WriteGather(IBlockDevice device, long stripeBytes, Func<IB
             }
             else if (_length > 0)
             {
-                // Someone else's bytes: a failure is theirs, reported to them; this write goes on.
+                // Bytes this write does not continue: a failure is their writers', reported to them; this write goes on.
                 WriteHeld();
             }
 

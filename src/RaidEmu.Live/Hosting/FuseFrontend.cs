@@ -35,7 +35,7 @@ public sealed class FuseFrontend(FuseMount mount) : IFrontend
                 }
             };
             // Bytes that cannot be written now are reported to their writers' next fsync or close.
-            live.CommandStarting += mount.WriteHeldBytes;
+            live.CommandStarting += mount.Gather.Drain;
         }
 
         return new(mount);

@@ -64,21 +64,20 @@ public sealed class NbdServer : IAsyncDisposable
         }
 
         bool large = Interlocked.Increment(ref _largeSendBuffers) <= LargeSendBufferConnections;
-        try
-        {
-            if (large)
-            {
-                client.SendBufferSize = SendBufferBytes;
-            }
-        }
-        catch (SocketException)
-        {
-            // The default buffer only costs speed.
-        }
-
         if (!large)
         {
             Interlocked.Decrement(ref _largeSendBuffers);
+        }
+        else
+        {
+            try
+            {
+                client.SendBufferSize = SendBufferBytes;
+            }
+            catch (SocketException)
+            {
+                // The default buffer only costs speed.
+            }
         }
 
         var stream = new NetworkStream(client, ownsSocket: true);
